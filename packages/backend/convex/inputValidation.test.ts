@@ -1,0 +1,174 @@
+/**
+ * Bad input: every client-callable function rejects arguments of the wrong
+ * type and oversized strings with a clear error, and writes nothing.
+ * Like the isolation suite, it fails when a function has no case here.
+ */
+import { makeFunctionReference } from "convex/server";
+import { describe, expect, test } from "vitest";
+
+import {
+  asAdmin,
+  clientFunctions,
+  createOrganization,
+  createVisitor,
+  setup,
+  snapshotTables,
+  type Test,
+} from "../test/setup";
+import { api } from "./_generated/api";
+
+async function world() {
+  const t = setup();
+  await createOrganization(t, "org_a");
+  const sessionToken = await createVisitor(t, "org_a", "Ada");
+  const conversationId = await t.mutation(api.public.conversations.create, { sessionToken });
+  return { t, sessionToken, conversationId };
+}
+type World = Awaited<ReturnType<typeof world>>;
+type Args = Record<string, unknown>;
+
+const long = (n: number) => "x".repeat(n);
+const page = { numItems: 10, cursor: null };
+
+/** For each function: who calls it, arguments of a wrong type, and an oversized variant. */
+const cases: Record<
+  string,
+  { as: "anonymous" | "admin"; wrongType: (w: World) => Args; oversized: (w: World) => Args }
+> = {
+  "public/widgetSettings:getByOrganization": {
+    as: "anonymous",
+    wrongType: () => ({ organizationId: 42 }),
+    oversized: () => ({ organizationId: long(65) }),
+  },
+  "public/contactSessions:create": {
+    as: "anonymous",
+    wrongType: () => ({ organizationId: "org_a", metadata: "browser" }),
+    oversized: () => ({ organizationId: "org_a", metadata: { pageUrl: long(3000) } }),
+  },
+  "public/contactSessions:validate": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ organizationId: "org_a", sessionToken: [sessionToken] }),
+    oversized: () => ({ organizationId: "org_a", sessionToken: long(5000) }),
+  },
+  "public/contactSessions:refresh": {
+    as: "anonymous",
+    wrongType: () => ({ sessionToken: null }),
+    oversized: () => ({ sessionToken: long(129) }),
+  },
+  "public/conversations:create": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ sessionToken, channel: "voice" }),
+    oversized: () => ({ sessionToken: long(200) }),
+  },
+  "public/conversations:list": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({
+      sessionToken,
+      paginationOpts: { numItems: "10", cursor: null },
+    }),
+    oversized: ({ sessionToken }) => ({
+      sessionToken,
+      paginationOpts: { numItems: 10, cursor: long(3000) },
+    }),
+  },
+  "public/conversations:get": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 7 }),
+    oversized: ({ conversationId }) => ({ sessionToken: long(1000), conversationId }),
+  },
+  "private/organizations:bootstrap": {
+    as: "admin",
+    wrongType: () => ({ name: 5 }),
+    oversized: () => ({ name: long(121) }),
+  },
+  "private/organizations:current": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/widgetSettings:get": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/widgetSettings:update": {
+    as: "admin",
+    wrongType: () => ({ voiceEnabled: "yes" }),
+    oversized: () => ({ greeting: long(501) }),
+  },
+  "private/conversations:list": {
+    as: "admin",
+    wrongType: () => ({ paginationOpts: page, status: "open" }),
+    oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
+  },
+  "private/conversations:get": {
+    as: "admin",
+    wrongType: () => ({ conversationId: { id: 1 } }),
+    oversized: () => ({ conversationId: long(3000) }),
+  },
+};
+
+/** Convex's message for arguments that fail validation (convex-test words it slightly differently). */
+const VALIDATOR_ERROR = /Validator error|ArgumentValidationError/;
+
+async function call(
+  t: Pick<Test, "query" | "mutation" | "action">,
+  kind: string,
+  name: string,
+  args: Args,
+): Promise<unknown> {
+  if (kind === "query") return t.query(makeFunctionReference<"query">(name), args);
+  if (kind === "mutation") return t.mutation(makeFunctionReference<"mutation">(name), args);
+  return t.action(makeFunctionReference<"action">(name), args);
+}
+
+/** The rejection a call produced: our ConvexError data, or the validator's message. */
+async function rejection(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const data = (error as { data?: unknown }).data;
+    return typeof data === "object" && data !== null
+      ? (data as { code: string; message: string })
+      : { message: String(error) };
+  }
+  throw new Error("expected the call to be rejected, but it succeeded");
+}
+
+const functions = await clientFunctions();
+
+describe("bad input", () => {
+  test("every public/ and private/ function has a bad-input case", () => {
+    const names = functions.map((f) => f.name);
+    expect(names.filter((name) => !(name in cases))).toEqual([]);
+    expect(Object.keys(cases).filter((name) => !names.includes(name))).toEqual([]);
+  });
+
+  for (const { name, kind } of functions) {
+    const spec = cases[name];
+    if (!spec) continue;
+
+    test(`${name} rejects wrong types and writes nothing`, async () => {
+      const w = await world();
+      const caller = spec.as === "admin" ? asAdmin(w.t, "org_a") : w.t;
+      const before = await snapshotTables(w.t);
+      const error = await rejection(call(caller, kind, name, spec.wrongType(w)));
+      expect(error.code).toBeUndefined();
+      expect(error.message).toMatch(VALIDATOR_ERROR);
+      expect(await snapshotTables(w.t)).toEqual(before);
+    });
+
+    test(`${name} rejects oversized input with a clear error and writes nothing`, async () => {
+      const w = await world();
+      const caller = spec.as === "admin" ? asAdmin(w.t, "org_a") : w.t;
+      const before = await snapshotTables(w.t);
+      const error = await rejection(call(caller, kind, name, spec.oversized(w)));
+      if (error.code === undefined) expect(error.message).toMatch(VALIDATOR_ERROR);
+      else {
+        expect(error.code).toBe("INVALID_INPUT");
+        expect(error.message).toMatch(/too long|too many/);
+      }
+      expect(await snapshotTables(w.t)).toEqual(before);
+    });
+  }
+});

@@ -1,0 +1,204 @@
+/**
+ * Tenant isolation: for every client-callable function, a caller from
+ * organization B (a member's identity, or a visitor's session) aimed at
+ * organization A's data gets nothing and changes nothing.
+ *
+ * The list of functions is discovered at test time; a function without a
+ * case here fails the first test, so new functions cannot skip this.
+ */
+import { describe, expect, test } from "vitest";
+
+import {
+  asAdmin,
+  asOperator,
+  clientFunctions,
+  createOrganization,
+  createVisitor,
+  errorData,
+  setup,
+  snapshotTables,
+} from "../test/setup";
+import { api } from "./_generated/api";
+
+/** Two organizations, each with members, a visitor and a conversation. */
+async function twoOrganizations() {
+  const t = setup();
+  const orgA = await createOrganization(t, "org_a");
+  const orgB = await createOrganization(t, "org_b");
+  await asAdmin(t, "org_a").mutation(api.private.widgetSettings.update, {
+    greeting: "A's secret-ish greeting",
+    allowedDomains: ["a.example.com"],
+  });
+  const visitorA = await createVisitor(t, "org_a", "Ada");
+  const visitorB = await createVisitor(t, "org_b", "Bob");
+  const conversationA = await t.mutation(api.public.conversations.create, {
+    sessionToken: visitorA,
+  });
+  const conversationB = await t.mutation(api.public.conversations.create, {
+    sessionToken: visitorB,
+  });
+  const snapshot = () => snapshotTables(t);
+  /** A's rows of every table, to prove B's calls leave them as they were. */
+  const rowsOfA = async () => {
+    const tables = await snapshot();
+    return Object.fromEntries(
+      Object.entries(tables).map(([table, rows]) => [
+        table,
+        rows.filter((row) => JSON.stringify(row).includes(orgA._id) || row._id === orgA._id),
+      ]),
+    );
+  };
+  return { t, orgA, orgB, visitorA, visitorB, conversationA, conversationB, snapshot, rowsOfA };
+}
+
+type World = Awaited<ReturnType<typeof twoOrganizations>>;
+
+const page = { paginationOpts: { numItems: 50, cursor: null } };
+
+const cases: Record<string, (w: World) => Promise<void>> = {
+  "public/widgetSettings:getByOrganization": async ({ t }) => {
+    const settings = await t.query(api.public.widgetSettings.getByOrganization, {
+      organizationId: "org_b",
+    });
+    expect(settings.organizationId).toBe("org_b");
+    expect(JSON.stringify(settings)).not.toContain("A's");
+    expect(JSON.stringify(settings)).not.toContain("a.example.com");
+  },
+
+  "public/contactSessions:create": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    const { sessionToken } = await t.mutation(api.public.contactSessions.create, {
+      organizationId: "org_b",
+      metadata: {},
+    });
+    expect(await rowsOfA()).toEqual(before);
+    // A session made on B's widget opens nothing on A's.
+    expect(
+      await t.query(api.public.contactSessions.validate, { organizationId: "org_a", sessionToken }),
+    ).toEqual({
+      valid: false,
+    });
+  },
+
+  "public/contactSessions:validate": async ({ t, visitorB }) => {
+    expect(
+      await t.query(api.public.contactSessions.validate, {
+        organizationId: "org_a",
+        sessionToken: visitorB,
+      }),
+    ).toEqual({ valid: false });
+  },
+
+  "public/contactSessions:refresh": async ({ t, visitorB, rowsOfA }) => {
+    const before = await rowsOfA();
+    await t.mutation(api.public.contactSessions.refresh, { sessionToken: visitorB });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "public/conversations:create": async ({ t, visitorB, orgB, rowsOfA }) => {
+    const before = await rowsOfA();
+    const id = await t.mutation(api.public.conversations.create, { sessionToken: visitorB });
+    expect(await rowsOfA()).toEqual(before);
+    const created = await t.run(async (ctx) => ctx.db.get("conversations", id));
+    expect(created?.organizationId).toBe(orgB._id);
+  },
+
+  "public/conversations:list": async ({ t, visitorB, conversationA, conversationB }) => {
+    const result = await t.query(api.public.conversations.list, {
+      sessionToken: visitorB,
+      ...page,
+    });
+    expect(result.page.map((c) => c._id)).toEqual([conversationB]);
+    expect(JSON.stringify(result)).not.toContain(conversationA);
+  },
+
+  "public/conversations:get": async ({ t, visitorB, conversationA }) => {
+    expect(
+      await errorData(
+        t.query(api.public.conversations.get, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "private/organizations:bootstrap": async ({ t, orgA, rowsOfA }) => {
+    const before = await rowsOfA();
+    const result = await asAdmin(t, "org_b").mutation(api.private.organizations.bootstrap, {});
+    expect(result.organizationId).toBe("org_b");
+    expect(await rowsOfA()).toEqual(before);
+    const membershipsInA = await t.run(async (ctx) =>
+      ctx.db
+        .query("memberships")
+        .withIndex("by_organization_id_and_user_id", (q) => q.eq("organizationId", orgA._id))
+        .collect(),
+    );
+    expect(membershipsInA).toHaveLength(2); // A's own admin and operator only
+  },
+
+  "private/organizations:current": async ({ t }) => {
+    const current = await asOperator(t, "org_b").query(api.private.organizations.current, {});
+    expect(current.organizationId).toBe("org_b");
+  },
+
+  "private/widgetSettings:get": async ({ t, orgB }) => {
+    const settings = await asAdmin(t, "org_b").query(api.private.widgetSettings.get, {});
+    expect(settings?.organizationId).toBe(orgB._id);
+    expect(settings?.greeting).not.toBe("A's secret-ish greeting");
+  },
+
+  "private/widgetSettings:update": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.widgetSettings.update, {
+      greeting: "Owned by B",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/conversations:list": async ({ t, conversationA, conversationB }) => {
+    const result = await asOperator(t, "org_b").query(api.private.conversations.list, page);
+    expect(result.page.map((c) => c._id)).toEqual([conversationB]);
+    expect(JSON.stringify(result)).not.toContain(conversationA);
+  },
+
+  "private/conversations:get": async ({ t, conversationA }) => {
+    expect(
+      await errorData(
+        asOperator(t, "org_b").query(api.private.conversations.get, {
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+};
+
+describe("tenant isolation", () => {
+  test("every public/ and private/ function has a cross-organization case", async () => {
+    const names = (await clientFunctions()).map((f) => f.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((name) => !(name in cases))).toEqual([]);
+    // And no case is left for a function that no longer exists.
+    expect(Object.keys(cases).filter((name) => !names.includes(name))).toEqual([]);
+  });
+
+  test("signed-out callers get nothing from any private/ function", async () => {
+    const { t, snapshot } = await twoOrganizations();
+    const before = await snapshot();
+    for (const call of [
+      t.query(api.private.organizations.current, {}),
+      t.query(api.private.widgetSettings.get, {}),
+      t.mutation(api.private.widgetSettings.update, { greeting: "x" }),
+      t.query(api.private.conversations.list, page),
+    ]) {
+      expect(await errorData(call)).toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  for (const [name, run] of Object.entries(cases)) {
+    test(`${name}: organization B cannot reach organization A`, async () => {
+      await run(await twoOrganizations());
+    });
+  }
+});

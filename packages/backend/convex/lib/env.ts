@@ -1,0 +1,36 @@
+/**
+ * The backend's only reader of `process.env`. Values are read when asked for
+ * (Convex sets deployment variables at run time), and a required variable
+ * that is missing fails with a message naming it.
+ */
+
+function optional(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function required(name: string, purpose: string): string {
+  const value = optional(name);
+  if (value === undefined) {
+    throw new Error(
+      `Missing environment variable ${name} (${purpose}). Set it with \`npx convex env set ${name} <value>\`.`,
+    );
+  }
+  return value;
+}
+
+/** The audience (`aud`) every accepted token must carry: Clerk's JWT template name or the local issuer's. */
+export const AUTH_APPLICATION_ID = "convex";
+
+export const env = {
+  /** Clerk's Frontend API URL, e.g. https://verb-noun-12.clerk.accounts.dev. Enables Clerk sign-in. */
+  clerkIssuerDomain: () => optional("CLERK_JWT_ISSUER_DOMAIN"),
+  /**
+   * The local identity provider used offline (see the local runtime). Only
+   * trusted when both variables are set; never set them on a production deployment.
+   */
+  localAuthIssuer: () => optional("PARLEY_LOCAL_AUTH_ISSUER"),
+  localAuthJwksUrl: () => optional("PARLEY_LOCAL_AUTH_JWKS_URL"),
+  /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
+  secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
+};

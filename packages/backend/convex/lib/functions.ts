@@ -1,0 +1,223 @@
+/**
+ * The only function builders `public/` and `private/` may use (a lint rule
+ * forbids the raw ones there). Each one authenticates the caller and puts the
+ * caller's organization on `ctx`, so a handler can never act for an
+ * organization the caller does not belong to.
+ *
+ * - `widgetQuery` / `widgetMutation` (public/): anonymous widget calls for one
+ *   organization, named by its public id; no visitor session yet.
+ * - `visitorQuery` / `visitorMutation` (public/): a visitor holding a session
+ *   token; the organization is the session's.
+ * - `memberMutation` (private/): a signed-in user whose token names an
+ *   organization, before that organization exists here (bootstrap only).
+ * - `orgQuery` / `orgMutation` (private/): a member of an existing
+ *   organization, optionally with a required role: `orgMutation({ role: "admin", … })`.
+ *
+ * Every builder also enforces `lib/inputLimits.ts`; pass `limits` to allow a
+ * longer string argument.
+ */
+import type { UserIdentity } from "convex/server";
+import { v } from "convex/values";
+import { customMutation, customQuery } from "convex-helpers/server/customFunctions";
+
+import type { Doc } from "../_generated/dataModel";
+import { mutation, query, type QueryCtx } from "../_generated/server";
+import { readOrgClaims, type OrgClaims } from "./auth";
+import { appError } from "./errors";
+import { assertInputLimits, type InputLimits } from "./inputLimits";
+import { hashToken } from "./tokens";
+import { LIMITS, type MemberRole } from "./validators";
+
+type Limits = { limits?: InputLimits };
+type RoleOption = Limits & { role?: MemberRole };
+
+/**
+ * Wrap a custom builder so every function made with it checks its argument
+ * sizes first. The `limits` option is consumed here and never reaches Convex.
+ */
+function withInputLimits<Builder>(builder: Builder): Builder {
+  const wrapped = (definition: unknown) => {
+    if (typeof definition !== "object" || definition === null || !("args" in definition)) {
+      throw new Error(
+        "Parley functions must declare `args` (and `returns` in public/ and private/).",
+      );
+    }
+    const { limits, handler, ...rest } = definition as unknown as Limits & {
+      handler: (ctx: unknown, args: Record<string, unknown>) => unknown;
+    };
+    return (builder as (definition: unknown) => unknown)({
+      ...rest,
+      handler: (ctx: unknown, args: Record<string, unknown>) => {
+        assertInputLimits(args, limits);
+        return handler(ctx, args);
+      },
+    });
+  };
+  return wrapped as Builder;
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard members (private/)
+
+async function requireIdentity(
+  ctx: QueryCtx,
+): Promise<{ identity: UserIdentity; claims: OrgClaims }> {
+  const identity = await ctx.auth.getUserIdentity();
+  if (!identity) throw appError("UNAUTHENTICATED", "Please sign in.");
+  const claims = readOrgClaims(identity);
+  if (!claims) {
+    throw appError("FORBIDDEN", "Select an organization to continue.");
+  }
+  return { identity, claims };
+}
+
+const ROLE_RANK: Record<MemberRole, number> = { operator: 0, admin: 1 };
+
+/**
+ * Resolve the caller's organization from the token's claims (never from
+ * arguments) and check the role the function requires.
+ */
+async function requireMember(ctx: QueryCtx, role: MemberRole | undefined) {
+  const { identity, claims } = await requireIdentity(ctx);
+  const organization = await ctx.db
+    .query("organizations")
+    .withIndex("by_external_id", (q) => q.eq("externalId", claims.orgExternalId))
+    .unique();
+  if (!organization) {
+    throw appError("NOT_FOUND", "This organization is not set up yet. Reload to finish setup.");
+  }
+  const user = await ctx.db
+    .query("users")
+    .withIndex("by_token_identifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
+    .unique();
+  if (!user) {
+    throw appError("NOT_FOUND", "Your account is not set up yet. Reload to finish setup.");
+  }
+  if (role && ROLE_RANK[claims.role] < ROLE_RANK[role]) {
+    throw appError("FORBIDDEN", `Only an organization ${role} can do this.`);
+  }
+  return {
+    identity,
+    claims,
+    organization,
+    organizationId: organization._id,
+    user,
+    role: claims.role,
+  };
+}
+
+export const memberMutation = withInputLimits(
+  customMutation(mutation, {
+    args: {},
+    input: async (ctx, _args, _options: Limits) => ({ ctx: await requireIdentity(ctx), args: {} }),
+  }),
+);
+
+export const orgQuery = withInputLimits(
+  customQuery(query, {
+    args: {},
+    input: async (ctx, _args, { role }: RoleOption) => ({
+      ctx: await requireMember(ctx, role),
+      args: {},
+    }),
+  }),
+);
+
+export const orgMutation = withInputLimits(
+  customMutation(mutation, {
+    args: {},
+    input: async (ctx, _args, { role }: RoleOption) => ({
+      ctx: await requireMember(ctx, role),
+      args: {},
+    }),
+  }),
+);
+
+// ---------------------------------------------------------------------------
+// Widget visitors (public/)
+
+async function requireOrganization(
+  ctx: QueryCtx,
+  organizationId: string,
+): Promise<Doc<"organizations">> {
+  assertInputLimits({ organizationId }, { organizationId: LIMITS.organizationId });
+  const organization = await ctx.db
+    .query("organizations")
+    .withIndex("by_external_id", (q) => q.eq("externalId", organizationId))
+    .unique();
+  if (!organization) throw appError("NOT_FOUND", "This support widget is not configured.");
+  return organization;
+}
+
+/** Anonymous widget calls for the organization named by its public id. */
+const widgetArgs = { organizationId: v.string() };
+
+export const widgetQuery = withInputLimits(
+  customQuery(query, {
+    args: widgetArgs,
+    input: async (ctx, { organizationId }, _options: Limits) => ({
+      ctx: { organization: await requireOrganization(ctx, organizationId) },
+      args: {},
+    }),
+  }),
+);
+
+export const widgetMutation = withInputLimits(
+  customMutation(mutation, {
+    args: widgetArgs,
+    input: async (ctx, { organizationId }, _options: Limits) => ({
+      ctx: { organization: await requireOrganization(ctx, organizationId) },
+      args: {},
+    }),
+  }),
+);
+
+/**
+ * Look up a visitor session by its token. Returns null for a token that is
+ * unknown or expired; callers decide whether that is an error.
+ */
+export async function findSession(
+  ctx: QueryCtx,
+  sessionToken: string,
+): Promise<Doc<"contactSessions"> | null> {
+  if (sessionToken.length === 0 || sessionToken.length > LIMITS.sessionToken) return null;
+  const tokenHash = await hashToken(sessionToken);
+  const session = await ctx.db
+    .query("contactSessions")
+    .withIndex("by_token_hash", (q) => q.eq("tokenHash", tokenHash))
+    .unique();
+  if (!session || session.expiresAt <= Date.now()) return null;
+  return session;
+}
+
+async function requireSession(ctx: QueryCtx, sessionToken: string) {
+  assertInputLimits({ sessionToken }, { sessionToken: LIMITS.sessionToken });
+  const session = await findSession(ctx, sessionToken);
+  if (!session) {
+    throw appError("INVALID_SESSION", "Your chat session has expired. Please start a new chat.");
+  }
+  return { session, organizationId: session.organizationId };
+}
+
+/** Calls from a visitor holding a session token; the organization is the session's. */
+const visitorArgs = { sessionToken: v.string() };
+
+export const visitorQuery = withInputLimits(
+  customQuery(query, {
+    args: visitorArgs,
+    input: async (ctx, { sessionToken }, _options: Limits) => ({
+      ctx: await requireSession(ctx, sessionToken),
+      args: {},
+    }),
+  }),
+);
+
+export const visitorMutation = withInputLimits(
+  customMutation(mutation, {
+    args: visitorArgs,
+    input: async (ctx, { sessionToken }, _options: Limits) => ({
+      ctx: await requireSession(ctx, sessionToken),
+      args: {},
+    }),
+  }),
+);

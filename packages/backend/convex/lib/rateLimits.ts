@@ -1,0 +1,32 @@
+/**
+ * Abuse limits on anonymous paths, via the rate-limiter component.
+ * Limits are keyed by organization or visitor session, never global, so one
+ * noisy site cannot starve another.
+ */
+import { HOUR, MINUTE, RateLimiter } from "@convex-dev/rate-limiter";
+
+import { components } from "../_generated/api";
+import type { MutationCtx } from "../_generated/server";
+import { appError } from "./errors";
+
+export const rateLimiter = new RateLimiter(components.rateLimiter, {
+  /** New visitor sessions, per organization. */
+  createSession: { kind: "token bucket", rate: 60, period: MINUTE, capacity: 120 },
+  /** New conversations, per visitor session. */
+  createConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
+});
+
+export type RateLimitName = "createSession" | "createConversation";
+
+/** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
+export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {
+  const status = await rateLimiter.limit(ctx, name, { key });
+  if (!status.ok) {
+    const seconds = Math.max(1, Math.ceil(status.retryAfter / 1000));
+    throw appError(
+      "RATE_LIMITED",
+      `Too many requests. Please try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+      { retryAfterMs: status.retryAfter },
+    );
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Validators shared by the schema, the functions and the frontends.
+ *
+ * Only leaf shapes live here (enums and small objects), never anything derived
+ * from `schema.ts`, so the schema can import this file without a cycle.
+ * Document shapes are derived from the schema where they are used.
+ */
+import { v, type Infer } from "convex/values";
+
+export const vMemberRole = v.union(v.literal("admin"), v.literal("operator"));
+export type MemberRole = Infer<typeof vMemberRole>;
+
+export const vPlan = v.union(v.literal("free"), v.literal("pro"), v.literal("business"));
+export type Plan = Infer<typeof vPlan>;
+
+export const vSubscriptionStatus = v.union(
+  v.literal("active"),
+  v.literal("trialing"),
+  v.literal("past_due"),
+  v.literal("canceled"),
+);
+export type SubscriptionStatus = Infer<typeof vSubscriptionStatus>;
+
+export const vWidgetPosition = v.union(v.literal("bottom-right"), v.literal("bottom-left"));
+export type WidgetPosition = Infer<typeof vWidgetPosition>;
+
+/** Whether the pre-chat form asks for a field, and whether the visitor must fill it. */
+export const vPreChatField = v.union(
+  v.literal("off"),
+  v.literal("optional"),
+  v.literal("required"),
+);
+export const vPreChatFields = v.object({ name: vPreChatField, email: vPreChatField });
+export type PreChatFields = Infer<typeof vPreChatFields>;
+
+export const vPluginService = v.union(v.literal("vapi"), v.literal("openai"));
+export type PluginService = Infer<typeof vPluginService>;
+
+/** What the widget learns about the visitor's browser; every field is optional and bounded. */
+export const vSessionMetadata = v.object({
+  userAgent: v.optional(v.string()),
+  language: v.optional(v.string()),
+  languages: v.optional(v.array(v.string())),
+  timezone: v.optional(v.string()),
+  timezoneOffset: v.optional(v.number()),
+  platform: v.optional(v.string()),
+  screenResolution: v.optional(v.string()),
+  viewportSize: v.optional(v.string()),
+  pageUrl: v.optional(v.string()),
+  referrer: v.optional(v.string()),
+});
+export type SessionMetadata = Infer<typeof vSessionMetadata>;
+
+export const vConversationStatus = v.union(
+  v.literal("unresolved"),
+  v.literal("escalated"),
+  v.literal("resolved"),
+);
+export type ConversationStatus = Infer<typeof vConversationStatus>;
+
+export const vChannel = v.union(v.literal("chat"), v.literal("voice"));
+export type Channel = Infer<typeof vChannel>;
+
+export const vMessageRole = v.union(
+  v.literal("visitor"),
+  v.literal("ai"),
+  v.literal("operator"),
+  v.literal("system"),
+);
+export type MessageRole = Infer<typeof vMessageRole>;
+
+export const vMessageStatus = v.union(
+  v.literal("streaming"),
+  v.literal("complete"),
+  v.literal("failed"),
+);
+export type MessageStatus = Infer<typeof vMessageStatus>;
+
+export const vKnowledgeSourceKind = v.union(v.literal("text"), v.literal("url"), v.literal("file"));
+export const vKnowledgeSourceStatus = v.union(
+  v.literal("pending"),
+  v.literal("ready"),
+  v.literal("failed"),
+);
+
+export const vWebhookSource = v.union(v.literal("clerk"), v.literal("vapi"));
+
+export const vAuditActor = v.union(
+  v.object({ type: v.literal("user"), userId: v.id("users") }),
+  v.object({ type: v.literal("visitor"), contactSessionId: v.id("contactSessions") }),
+  v.object({ type: v.literal("system") }),
+);
+export type AuditActor = Infer<typeof vAuditActor>;
+
+/** The widget's view of the organization's settings: only fields safe to show anyone. */
+export const vPublicWidgetSettings = v.object({
+  organizationId: v.string(),
+  organizationName: v.string(),
+  agentName: v.string(),
+  greeting: v.string(),
+  suggestions: v.array(v.string()),
+  primaryColor: v.string(),
+  position: vWidgetPosition,
+  logoUrl: v.union(v.string(), v.null()),
+  preChatFields: vPreChatFields,
+  voiceEnabled: v.boolean(),
+});
+export type PublicWidgetSettings = Infer<typeof vPublicWidgetSettings>;
+
+/** Upper bounds on what any caller may send; checked before a function does any work. */
+export const LIMITS = {
+  /** Every string argument, unless the function declares a larger bound. */
+  defaultString: 2_000,
+  /** Every array argument. */
+  defaultArray: 50,
+  organizationId: 64,
+  sessionToken: 128,
+  name: 120,
+  email: 254,
+  url: 2_048,
+  greeting: 500,
+  suggestion: 120,
+  suggestions: 3,
+  allowedDomains: 20,
+  messageBody: 4_000,
+} as const;

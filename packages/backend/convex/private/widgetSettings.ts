@@ -1,0 +1,110 @@
+import { doc } from "convex-helpers/validators";
+import { v } from "convex/values";
+
+import { audit } from "../lib/audit";
+import { appError } from "../lib/errors";
+import { orgMutation, orgQuery } from "../lib/functions";
+import { ensureWidgetSettings, type EditableWidgetSettings } from "../lib/widgetDefaults";
+import { LIMITS, vPreChatFields, vWidgetPosition } from "../lib/validators";
+import schema from "../schema";
+
+const vSettings = doc(schema, "widgetSettings");
+
+/** The organization's widget settings, as the dashboard edits them. */
+export const get = orgQuery({
+  args: {},
+  returns: v.union(vSettings, v.null()),
+  handler: async (ctx) => {
+    return await ctx.db
+      .query("widgetSettings")
+      .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
+      .unique();
+  },
+});
+
+const HEX_COLOR = /^#[0-9a-f]{6}$/i;
+/** A host name, optionally with a leading `*.` wildcard for subdomains. */
+const DOMAIN =
+  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/;
+
+function cleanText(value: string, field: string, max: number) {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw appError("INVALID_INPUT", `${field} cannot be empty.`);
+  if (trimmed.length > max) {
+    throw appError("INVALID_INPUT", `${field} must be at most ${max} characters.`);
+  }
+  return trimmed;
+}
+
+/** Normalise what an admin typed: "https://Shop.example.com/path" becomes "shop.example.com". */
+function cleanDomain(value: string) {
+  const host = value
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, "")
+    .replace(/\/.*$/, "");
+  if (!DOMAIN.test(host)) {
+    throw appError(
+      "INVALID_INPUT",
+      `"${value}" is not a valid domain, e.g. example.com or *.example.com.`,
+    );
+  }
+  return host;
+}
+
+/** Change any subset of the widget settings. Admins only. */
+export const update = orgMutation({
+  role: "admin",
+  args: {
+    agentName: v.optional(v.string()),
+    greeting: v.optional(v.string()),
+    suggestions: v.optional(v.array(v.string())),
+    primaryColor: v.optional(v.string()),
+    position: v.optional(vWidgetPosition),
+    preChatFields: v.optional(vPreChatFields),
+    allowedDomains: v.optional(v.array(v.string())),
+    voiceEnabled: v.optional(v.boolean()),
+  },
+  limits: { greeting: LIMITS.greeting },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const patch: Partial<EditableWidgetSettings> = {};
+    if (args.agentName !== undefined) patch.agentName = cleanText(args.agentName, "Agent name", 60);
+    if (args.greeting !== undefined)
+      patch.greeting = cleanText(args.greeting, "Greeting", LIMITS.greeting);
+    if (args.suggestions !== undefined) {
+      if (args.suggestions.length > LIMITS.suggestions) {
+        throw appError("INVALID_INPUT", `At most ${LIMITS.suggestions} suggestions are shown.`);
+      }
+      patch.suggestions = args.suggestions.map((s) =>
+        cleanText(s, "A suggestion", LIMITS.suggestion),
+      );
+    }
+    if (args.primaryColor !== undefined) {
+      if (!HEX_COLOR.test(args.primaryColor)) {
+        throw appError("INVALID_INPUT", "Color must be a hex color like #4f46e5.");
+      }
+      patch.primaryColor = args.primaryColor.toLowerCase();
+    }
+    if (args.position !== undefined) patch.position = args.position;
+    if (args.preChatFields !== undefined) patch.preChatFields = args.preChatFields;
+    if (args.allowedDomains !== undefined) {
+      if (args.allowedDomains.length > LIMITS.allowedDomains) {
+        throw appError("INVALID_INPUT", `At most ${LIMITS.allowedDomains} domains can be listed.`);
+      }
+      patch.allowedDomains = [...new Set(args.allowedDomains.map(cleanDomain))];
+    }
+    if (args.voiceEnabled !== undefined) patch.voiceEnabled = args.voiceEnabled;
+
+    const settings = await ensureWidgetSettings(ctx, ctx.organizationId);
+    await ctx.db.patch("widgetSettings", settings._id, { ...patch, updatedAt: Date.now() });
+    await audit(ctx, {
+      organizationId: ctx.organizationId,
+      actor: { type: "user", userId: ctx.user._id },
+      action: "widgetSettings.updated",
+      targetId: settings._id,
+      details: { fields: Object.keys(patch).sort().join(",") },
+    });
+    return null;
+  },
+});

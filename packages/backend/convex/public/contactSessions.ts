@@ -1,0 +1,101 @@
+import { v } from "convex/values";
+
+import { appError } from "../lib/errors";
+import { findSession, visitorMutation, widgetMutation, widgetQuery } from "../lib/functions";
+import { enforceRateLimit } from "../lib/rateLimits";
+import { generateToken, hashToken } from "../lib/tokens";
+import { LIMITS, vSessionMetadata } from "../lib/validators";
+import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+
+/** A session lasts this long after it was created or last refreshed. */
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Start a visitor session for the organization's widget. Returns the session
+ * token (shown once; only its hash is stored) for the widget to keep.
+ */
+export const create = widgetMutation({
+  args: {
+    name: v.optional(v.string()),
+    email: v.optional(v.string()),
+    metadata: vSessionMetadata,
+  },
+  limits: { name: LIMITS.name, email: LIMITS.email, metadata: LIMITS.url },
+  returns: v.object({ sessionToken: v.string(), expiresAt: v.number() }),
+  handler: async (ctx, args) => {
+    const organizationId = ctx.organization._id;
+    const settings =
+      (await ctx.db
+        .query("widgetSettings")
+        .withIndex("by_organization_id", (q) => q.eq("organizationId", organizationId))
+        .unique()) ?? DEFAULT_WIDGET_SETTINGS;
+
+    const name = args.name?.trim() || undefined;
+    const email = args.email?.trim().toLowerCase() || undefined;
+    if (settings.preChatFields.name === "required" && !name) {
+      throw appError("INVALID_INPUT", "Please enter your name.");
+    }
+    if (settings.preChatFields.email === "required" && !email) {
+      throw appError("INVALID_INPUT", "Please enter your email address.");
+    }
+    if (email && !EMAIL.test(email)) {
+      throw appError("INVALID_INPUT", "Please enter a valid email address.");
+    }
+
+    await enforceRateLimit(ctx, "createSession", organizationId);
+
+    const sessionToken = generateToken();
+    const expiresAt = Date.now() + SESSION_TTL_MS;
+    await ctx.db.insert("contactSessions", {
+      organizationId,
+      tokenHash: await hashToken(sessionToken),
+      name,
+      email,
+      metadata: args.metadata,
+      expiresAt,
+    });
+    return { sessionToken, expiresAt };
+  },
+});
+
+/**
+ * Whether a stored token still opens a session of this organization. Answers
+ * instead of throwing, so the widget can quietly fall back to the pre-chat form.
+ */
+export const validate = widgetQuery({
+  args: { sessionToken: v.string() },
+  returns: v.union(
+    v.object({
+      valid: v.literal(true),
+      expiresAt: v.number(),
+      name: v.optional(v.string()),
+      email: v.optional(v.string()),
+    }),
+    v.object({ valid: v.literal(false) }),
+  ),
+  handler: async (ctx, args) => {
+    const session = await findSession(ctx, args.sessionToken);
+    // A session of another organization is not a session here.
+    if (!session || session.organizationId !== ctx.organization._id)
+      return { valid: false as const };
+    return {
+      valid: true as const,
+      expiresAt: session.expiresAt,
+      name: session.name,
+      email: session.email,
+    };
+  },
+});
+
+/** Slide the session's expiry forward while the visitor is active. */
+export const refresh = visitorMutation({
+  args: {},
+  returns: v.object({ expiresAt: v.number() }),
+  handler: async (ctx) => {
+    const expiresAt = Date.now() + SESSION_TTL_MS;
+    await ctx.db.patch("contactSessions", ctx.session._id, { expiresAt });
+    return { expiresAt };
+  },
+});

@@ -1,0 +1,107 @@
+import { describe, expect, test } from "vitest";
+
+import { asAdmin, createOrganization, createVisitor, errorData, setup } from "../../test/setup";
+import { api } from "../_generated/api";
+
+const firstPage = { paginationOpts: { numItems: 10, cursor: null } };
+
+describe("public/conversations", () => {
+  test("create opens a chat with the organization's greeting", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.update, {
+      greeting: "Bonjour !",
+    });
+    const sessionToken = await createVisitor(t, "org_a");
+    const conversationId = await t.mutation(api.public.conversations.create, { sessionToken });
+
+    expect(
+      await t.query(api.public.conversations.get, { sessionToken, conversationId }),
+    ).toMatchObject({
+      _id: conversationId,
+      status: "unresolved",
+      channel: "chat",
+      lastMessagePreview: "Bonjour !",
+    });
+    const messages = await t.run(async (ctx) =>
+      ctx.db
+        .query("messages")
+        .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversationId))
+        .collect(),
+    );
+    expect(messages).toMatchObject([{ role: "ai", body: "Bonjour !", status: "complete" }]);
+  });
+
+  test("a visitor lists only their own conversations, newest activity first, page by page", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const ada = await createVisitor(t, "org_a", "Ada");
+    const bob = await createVisitor(t, "org_a", "Bob");
+    const adaConversations = [];
+    for (let i = 0; i < 3; i++) {
+      adaConversations.push(
+        await t.mutation(api.public.conversations.create, { sessionToken: ada }),
+      );
+    }
+    await t.mutation(api.public.conversations.create, { sessionToken: bob });
+
+    const page1 = await t.query(api.public.conversations.list, {
+      sessionToken: ada,
+      paginationOpts: { numItems: 2, cursor: null },
+    });
+    expect(page1.page.map((c) => c._id)).toEqual([adaConversations[2], adaConversations[1]]);
+    expect(page1.isDone).toBe(false);
+    const page2 = await t.query(api.public.conversations.list, {
+      sessionToken: ada,
+      paginationOpts: { numItems: 2, cursor: page1.continueCursor },
+    });
+    expect(page2.page.map((c) => c._id)).toEqual([adaConversations[0]]);
+    expect(page2.isDone).toBe(true);
+
+    const bobs = await t.query(api.public.conversations.list, { sessionToken: bob, ...firstPage });
+    expect(bobs.page).toHaveLength(1);
+    expect(adaConversations).not.toContain(bobs.page[0]!._id);
+  });
+
+  test("another visitor's conversation is not found, even with its id", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const ada = await createVisitor(t, "org_a", "Ada");
+    const mallory = await createVisitor(t, "org_a", "Mallory");
+    const conversationId = await t.mutation(api.public.conversations.create, { sessionToken: ada });
+    expect(
+      await errorData(
+        t.query(api.public.conversations.get, { sessionToken: mallory, conversationId }),
+      ),
+    ).toEqual({ code: "NOT_FOUND", message: "This conversation does not exist." });
+  });
+
+  test("without a valid session nothing is listed or created", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    for (const call of [
+      t.query(api.public.conversations.list, { sessionToken: "forged", ...firstPage }),
+      t.mutation(api.public.conversations.create, { sessionToken: "forged" }),
+    ]) {
+      expect(await errorData(call)).toMatchObject({ code: "INVALID_SESSION" });
+    }
+    expect(await t.run(async (ctx) => ctx.db.query("conversations").collect())).toEqual([]);
+  });
+
+  test("conversation creation is rate-limited per session", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const ada = await createVisitor(t, "org_a", "Ada");
+    const bob = await createVisitor(t, "org_a", "Bob");
+    for (let i = 0; i < 5; i++)
+      await t.mutation(api.public.conversations.create, { sessionToken: ada });
+    expect(
+      await errorData(t.mutation(api.public.conversations.create, { sessionToken: ada })),
+    ).toMatchObject({
+      code: "RATE_LIMITED",
+    });
+    await expect(
+      t.mutation(api.public.conversations.create, { sessionToken: bob }),
+    ).resolves.toBeTruthy();
+  });
+});

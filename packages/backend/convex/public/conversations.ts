@@ -1,0 +1,91 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+
+import type { Doc } from "../_generated/dataModel";
+import { appError } from "../lib/errors";
+import { visitorMutation, visitorQuery } from "../lib/functions";
+import { enforceRateLimit } from "../lib/rateLimits";
+import { vChannel, vConversationStatus } from "../lib/validators";
+import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+
+/** What a visitor may see of one of their conversations. */
+const vVisitorConversation = v.object({
+  _id: v.id("conversations"),
+  _creationTime: v.number(),
+  status: vConversationStatus,
+  channel: vChannel,
+  lastMessageAt: v.number(),
+  lastMessagePreview: v.optional(v.string()),
+});
+
+function toVisitorConversation(conversation: Doc<"conversations">) {
+  return {
+    _id: conversation._id,
+    _creationTime: conversation._creationTime,
+    status: conversation.status,
+    channel: conversation.channel,
+    lastMessageAt: conversation.lastMessageAt,
+    lastMessagePreview: conversation.lastMessagePreview,
+  };
+}
+
+/** Start a chat: a new conversation opened by the agent's greeting. */
+export const create = visitorMutation({
+  args: {},
+  returns: v.id("conversations"),
+  handler: async (ctx) => {
+    await enforceRateLimit(ctx, "createConversation", ctx.session._id);
+    const settings =
+      (await ctx.db
+        .query("widgetSettings")
+        .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
+        .unique()) ?? DEFAULT_WIDGET_SETTINGS;
+    const now = Date.now();
+    const conversationId = await ctx.db.insert("conversations", {
+      organizationId: ctx.organizationId,
+      contactSessionId: ctx.session._id,
+      status: "unresolved",
+      channel: "chat",
+      lastMessageAt: now,
+      lastMessagePreview: settings.greeting,
+    });
+    await ctx.db.insert("messages", {
+      organizationId: ctx.organizationId,
+      conversationId,
+      role: "ai",
+      body: settings.greeting,
+      status: "complete",
+    });
+    return conversationId;
+  },
+});
+
+/** The visitor's own conversations, most recent first. */
+export const list = visitorQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vVisitorConversation),
+  handler: async (ctx, args) => {
+    const page = await ctx.db
+      .query("conversations")
+      .withIndex("by_contact_session_id_and_last_message_at", (q) =>
+        q.eq("contactSessionId", ctx.session._id),
+      )
+      .order("desc")
+      .paginate(args.paginationOpts);
+    return { ...page, page: page.page.map(toVisitorConversation) };
+  },
+});
+
+/** One of the visitor's own conversations; anyone else's is "not found". */
+export const get = visitorQuery({
+  args: { conversationId: v.id("conversations") },
+  returns: vVisitorConversation,
+  handler: async (ctx, args) => {
+    const conversation = await ctx.db.get("conversations", args.conversationId);
+    // Same answer for "does not exist" and "not yours": ids reveal nothing.
+    if (!conversation || conversation.contactSessionId !== ctx.session._id) {
+      throw appError("NOT_FOUND", "This conversation does not exist.");
+    }
+    return toVisitorConversation(conversation);
+  },
+});

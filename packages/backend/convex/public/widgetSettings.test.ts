@@ -1,0 +1,47 @@
+import { describe, expect, test } from "vitest";
+
+import { asAdmin, createOrganization, errorData, setup } from "../../test/setup";
+import { api } from "../_generated/api";
+
+describe("public/widgetSettings.getByOrganization", () => {
+  test("returns exactly the public fields, never allowed domains or internal ids", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.update, {
+      greeting: "Hello from Acme",
+      allowedDomains: ["acme.com"],
+    });
+    const settings = await t.query(api.public.widgetSettings.getByOrganization, {
+      organizationId: "org_a",
+    });
+    expect(settings).toEqual({
+      organizationId: "org_a",
+      organizationName: "Organization org_a",
+      agentName: "Support",
+      greeting: "Hello from Acme",
+      suggestions: [],
+      primaryColor: "#4f46e5",
+      position: "bottom-right",
+      logoUrl: null,
+      preChatFields: { name: "optional", email: "optional" },
+      voiceEnabled: false,
+    });
+  });
+
+  test("an unknown organization id is not found; an absurd one is refused", async () => {
+    const t = setup();
+    expect(
+      await errorData(
+        t.query(api.public.widgetSettings.getByOrganization, { organizationId: "org_missing" }),
+      ),
+    ).toEqual({ code: "NOT_FOUND", message: "This support widget is not configured." });
+    expect(
+      await errorData(
+        t.query(api.public.widgetSettings.getByOrganization, { organizationId: "x".repeat(5000) }),
+      ),
+    ).toEqual({
+      code: "INVALID_INPUT",
+      message: "organizationId is too long: 5000 characters, the limit is 64.",
+    });
+  });
+});

@@ -1,0 +1,192 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+import {
+  vAuditActor,
+  vChannel,
+  vConversationStatus,
+  vKnowledgeSourceKind,
+  vKnowledgeSourceStatus,
+  vMemberRole,
+  vMessageRole,
+  vMessageStatus,
+  vPlan,
+  vPluginService,
+  vPreChatFields,
+  vSessionMetadata,
+  vSubscriptionStatus,
+  vWebhookSource,
+  vWidgetPosition,
+} from "./lib/validators";
+
+/**
+ * The whole Parley domain. Every tenant-owned table carries `organizationId`
+ * and is reached through an index that starts with it, so a query can only
+ * ever read one organization's rows.
+ */
+export default defineSchema({
+  /** A Clerk (or local-issuer) organization: the tenant. */
+  organizations: defineTable({
+    /** The identity provider's organization id (Clerk `org_…`); public, used by the embed. */
+    externalId: v.string(),
+    name: v.string(),
+    slug: v.optional(v.string()),
+  }).index("by_external_id", ["externalId"]),
+
+  /** A dashboard user, keyed by the token's `tokenIdentifier` (issuer + subject). */
+  users: defineTable({
+    tokenIdentifier: v.string(),
+    externalId: v.string(),
+    name: v.optional(v.string()),
+    email: v.optional(v.string()),
+    imageUrl: v.optional(v.string()),
+  }).index("by_token_identifier", ["tokenIdentifier"]),
+
+  /** A user's role in one organization, mirrored from the identity provider's claims. */
+  memberships: defineTable({
+    organizationId: v.id("organizations"),
+    userId: v.id("users"),
+    role: vMemberRole,
+  })
+    .index("by_organization_id_and_user_id", ["organizationId", "userId"])
+    .index("by_user_id", ["userId"]),
+
+  /** The organization's plan, written by Clerk billing webhooks. */
+  subscriptions: defineTable({
+    organizationId: v.id("organizations"),
+    plan: vPlan,
+    status: vSubscriptionStatus,
+    /** Clerk's subscription id, absent for the implicit free plan. */
+    externalId: v.optional(v.string()),
+    currentPeriodEnd: v.optional(v.number()),
+    updatedAt: v.number(),
+  })
+    .index("by_organization_id", ["organizationId"])
+    .index("by_external_id", ["externalId"]),
+
+  /** How the widget looks and behaves; one row per organization. */
+  widgetSettings: defineTable({
+    organizationId: v.id("organizations"),
+    agentName: v.string(),
+    greeting: v.string(),
+    suggestions: v.array(v.string()),
+    primaryColor: v.string(),
+    position: vWidgetPosition,
+    logoStorageId: v.optional(v.id("_storage")),
+    preChatFields: vPreChatFields,
+    /** Hosts allowed to embed the widget; empty allows every host. */
+    allowedDomains: v.array(v.string()),
+    voiceEnabled: v.boolean(),
+    /** Vapi assistant used for voice calls; public by Vapi's design. */
+    vapiAssistantId: v.optional(v.string()),
+    updatedAt: v.number(),
+  }).index("by_organization_id", ["organizationId"]),
+
+  /** Third-party integrations. Secrets are AES-GCM encrypted and never returned by a query. */
+  plugins: defineTable({
+    organizationId: v.id("organizations"),
+    service: vPluginService,
+    secretCiphertext: v.string(),
+    secretIv: v.string(),
+    /** Non-secret settings safe to show in the dashboard (e.g. a public key). */
+    publicConfig: v.optional(v.record(v.string(), v.string())),
+    updatedAt: v.number(),
+  }).index("by_organization_id_and_service", ["organizationId", "service"]),
+
+  /**
+   * A visitor's session in the widget. The credential is a random token the
+   * visitor keeps; only its SHA-256 hash is stored.
+   */
+  contactSessions: defineTable({
+    organizationId: v.id("organizations"),
+    tokenHash: v.string(),
+    name: v.optional(v.string()),
+    email: v.optional(v.string()),
+    metadata: vSessionMetadata,
+    expiresAt: v.number(),
+  })
+    .index("by_token_hash", ["tokenHash"])
+    .index("by_organization_id", ["organizationId"]),
+
+  conversations: defineTable({
+    organizationId: v.id("organizations"),
+    contactSessionId: v.id("contactSessions"),
+    status: vConversationStatus,
+    channel: vChannel,
+    assigneeId: v.optional(v.id("users")),
+    lastMessageAt: v.number(),
+    lastMessagePreview: v.optional(v.string()),
+    csat: v.optional(v.object({ rating: v.number(), comment: v.optional(v.string()) })),
+  })
+    .index("by_organization_id_and_last_message_at", ["organizationId", "lastMessageAt"])
+    .index("by_organization_id_and_status_and_last_message_at", [
+      "organizationId",
+      "status",
+      "lastMessageAt",
+    ])
+    .index("by_organization_id_and_assignee_id_and_last_message_at", [
+      "organizationId",
+      "assigneeId",
+      "lastMessageAt",
+    ])
+    .index("by_contact_session_id_and_last_message_at", ["contactSessionId", "lastMessageAt"]),
+
+  /** Conversation messages live here (not inside a component) so the inbox, analytics and exports can query them. */
+  messages: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    role: vMessageRole,
+    body: v.string(),
+    status: vMessageStatus,
+    /** The operator who wrote it, for role "operator". */
+    authorId: v.optional(v.id("users")),
+    /** Knowledge-base sources an AI answer cites. */
+    sourceIds: v.optional(v.array(v.id("knowledgeSources"))),
+  })
+    .index("by_conversation_id", ["conversationId"])
+    .index("by_organization_id", ["organizationId"]),
+
+  knowledgeSources: defineTable({
+    organizationId: v.id("organizations"),
+    title: v.string(),
+    kind: vKnowledgeSourceKind,
+    url: v.optional(v.string()),
+    storageId: v.optional(v.id("_storage")),
+    status: vKnowledgeSourceStatus,
+    error: v.optional(v.string()),
+    chunkCount: v.number(),
+    updatedAt: v.number(),
+  }).index("by_organization_id", ["organizationId"]),
+
+  knowledgeChunks: defineTable({
+    organizationId: v.id("organizations"),
+    sourceId: v.id("knowledgeSources"),
+    position: v.number(),
+    text: v.string(),
+    embedding: v.optional(v.array(v.float64())),
+  })
+    .index("by_source_id_and_position", ["sourceId", "position"])
+    .searchIndex("search_text", { searchField: "text", filterFields: ["organizationId"] })
+    .vectorIndex("by_embedding", {
+      vectorField: "embedding",
+      dimensions: 1536,
+      filterFields: ["organizationId"],
+    }),
+
+  /** Webhook deliveries already handled, so a retried delivery is applied once. */
+  webhookEvents: defineTable({
+    source: vWebhookSource,
+    externalId: v.string(),
+    type: v.string(),
+    processedAt: v.number(),
+  }).index("by_source_and_external_id", ["source", "externalId"]),
+
+  /** Who did what, per organization, for compliance and support. */
+  auditLogs: defineTable({
+    organizationId: v.id("organizations"),
+    actor: vAuditActor,
+    action: v.string(),
+    targetId: v.optional(v.string()),
+    details: v.optional(v.record(v.string(), v.string())),
+  }).index("by_organization_id", ["organizationId"]),
+});

@@ -1,0 +1,129 @@
+/**
+ * The one test setup for backend tests: a convex-test instance over the real
+ * schema and modules with every component registered, plus the actors tests
+ * act as (`asAdmin`, `asOperator`, `asVisitor`, …) for any organization.
+ */
+import rateLimiter from "@convex-dev/rate-limiter/test";
+import { convexTest } from "convex-test";
+
+import { api } from "../convex/_generated/api";
+import schema from "../convex/schema";
+
+/** Every function module; an explicit list, since convex-test's documented glob matches nothing under vite 8. */
+export const modules = import.meta.glob([
+  "../convex/**/*.{ts,js}",
+  "!../convex/**/*.test.ts",
+  "!../convex/**/*.d.ts",
+]);
+
+export function setup() {
+  const t = convexTest(schema, modules);
+  rateLimiter.register(t);
+  return t;
+}
+
+export type Test = ReturnType<typeof setup>;
+
+export const TEST_ISSUER = "https://auth.parley.test";
+
+/** A dashboard user's identity as Clerk's `convex` JWT template would describe it. */
+export function memberIdentity(
+  orgId: string,
+  role: "admin" | "operator",
+  user = `${role}_${orgId}`,
+) {
+  return {
+    subject: user,
+    issuer: TEST_ISSUER,
+    tokenIdentifier: `${TEST_ISSUER}|${user}`,
+    name: `${role} of ${orgId}`,
+    email: `${user}@example.com`,
+    org_id: orgId,
+    org_role: role === "admin" ? "org:admin" : "org:member",
+    org_name: `Organization ${orgId}`,
+  };
+}
+
+export const asAdmin = (t: Test, orgId: string) => t.withIdentity(memberIdentity(orgId, "admin"));
+export const asOperator = (t: Test, orgId: string) =>
+  t.withIdentity(memberIdentity(orgId, "operator"));
+
+/** An organization as it is after its admin's and operator's first sign-in. */
+export async function createOrganization(t: Test, orgId: string) {
+  await asAdmin(t, orgId).mutation(api.private.organizations.bootstrap, {});
+  await asOperator(t, orgId).mutation(api.private.organizations.bootstrap, {});
+  const organization = await t.run(async (ctx) =>
+    ctx.db
+      .query("organizations")
+      .withIndex("by_external_id", (q) => q.eq("externalId", orgId))
+      .unique(),
+  );
+  if (!organization) throw new Error(`bootstrap did not create ${orgId}`);
+  return organization;
+}
+
+/** A visitor's session token on the organization's widget. */
+export async function createVisitor(t: Test, orgId: string, name = "Visitor") {
+  const { sessionToken } = await t.mutation(api.public.contactSessions.create, {
+    organizationId: orgId,
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, ".")}@visitor.test`,
+    metadata: { userAgent: "vitest", language: "en-US", timezone: "UTC" },
+  });
+  return sessionToken;
+}
+
+/** Every row of every table, for asserting that a rejected call wrote nothing. */
+export async function snapshotTables(t: Test) {
+  return await t.run(async (ctx) => {
+    const tables = Object.keys(schema.tables) as (keyof typeof schema.tables)[];
+    const entries = await Promise.all(
+      tables.map(async (table) => [table, await ctx.db.query(table).collect()] as const),
+    );
+    return Object.fromEntries(entries);
+  });
+}
+
+/** The `data` of a ConvexError thrown by `promise`, failing the test if it resolves. */
+export async function errorData(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const data = (error as { data?: unknown }).data;
+    if (typeof data === "object" && data !== null && "code" in data) {
+      return data as { code: string; message: string };
+    }
+    throw error;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+export type RegisteredFunction = { name: string; kind: "query" | "mutation" | "action" };
+
+/**
+ * Every client-callable function (`public/` and `private/`), discovered from
+ * the modules themselves at test time, so a new function cannot slip past the
+ * suites that must cover it.
+ */
+export async function clientFunctions(): Promise<RegisteredFunction[]> {
+  const found: RegisteredFunction[] = [];
+  for (const [file, load] of Object.entries(modules)) {
+    const match = file.match(/^\.\.\/convex\/((?:public|private)\/.+)\.(?:ts|js)$/);
+    if (!match) continue;
+    const exports = (await load()) as Record<string, Record<string, unknown>>;
+    for (const [exportName, value] of Object.entries(exports)) {
+      if (typeof value !== "function" && typeof value !== "object") continue;
+      const kind = value.isQuery
+        ? "query"
+        : value.isMutation
+          ? "mutation"
+          : value.isAction
+            ? "action"
+            : null;
+      if (kind && value.isPublic) found.push({ name: `${match[1]}:${exportName}`, kind });
+    }
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // Convex functions run in a V8 isolate, not Node: edge-runtime is the closest match.
+    environment: "edge-runtime",
+    server: { deps: { inline: ["convex-test"] } },
+    include: ["convex/**/*.test.ts"],
+  },
+});
