@@ -1,3 +1,4 @@
+import { reporting } from "@parley/vitest-config";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,6 @@ export default defineConfig({
     environment: "edge-runtime",
     server: { deps: { inline: ["convex-test"] } },
     include: ["convex/**/*.test.ts"],
+    ...reporting("backend"),
   },
 });

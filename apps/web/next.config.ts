@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  // Internal packages ship TypeScript source; Next compiles them with the app.
+  transpilePackages: ["@parley/ui"],
+};
+
+export default config;

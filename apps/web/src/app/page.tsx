@@ -1,0 +1,5 @@
+import { DashboardView } from "~/modules/dashboard/dashboard-view";
+
+export default function HomePage() {
+  return <DashboardView />;
+}

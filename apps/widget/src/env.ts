@@ -1,0 +1,38 @@
+/**
+ * The widget's environment, validated once. This is the only module that
+ * reads `process.env` (a lint rule enforces it), so a bad value fails here with
+ * a message naming the variable instead of surfacing later as `undefined`.
+ *
+ * Next.js inlines `NEXT_PUBLIC_*` variables into client bundles only when they
+ * are read by their literal name, so each one is spelled out below.
+ */
+
+const ENV_FILE = "apps/widget/.env.local";
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** An optional http(s) URL: empty or unset means "not configured". */
+function optionalUrl(name: string, value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (!isHttpUrl(trimmed)) {
+    throw new Error(
+      `Invalid environment variable ${name}: expected an http(s) URL such as ` +
+        `http://127.0.0.1:3210, got "${trimmed}". Fix it in ${ENV_FILE}, or remove it ` +
+        `to run without a backend.`,
+    );
+  }
+  return trimmed.replace(/\/+$/, "");
+}
+
+export const env = Object.freeze({
+  /** Convex deployment URL; `undefined` until a backend is configured. */
+  NEXT_PUBLIC_CONVEX_URL: optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_CONVEX_URL),
+});

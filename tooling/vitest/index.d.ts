@@ -1,0 +1,4 @@
+export function reporting(name: string): {
+  reporters: string[];
+  outputFile?: { json: string };
+};
