@@ -74,6 +74,7 @@ function summarizeTests(reportDir) {
 function test() {
   install();
   run(["--filter", "@parley/backend", "codegen:check"]);
+  run(["format:check"]);
   run(["turbo", "run", "lint", "typecheck", "build", "--concurrency=2"]);
   const reportDir = path.join(root, ".parley", "test-reports");
   rmSync(reportDir, { recursive: true, force: true });
