@@ -4,7 +4,9 @@
  * a message naming the variable instead of surfacing later as `undefined`.
  *
  * Next.js inlines `NEXT_PUBLIC_*` variables into client bundles only when they
- * are read by their literal name, so each one is spelled out below.
+ * are read by their literal name, so each one is spelled out below. Server-only
+ * values are functions, read on the server when needed (they are undefined in
+ * the browser).
  */
 
 const ENV_FILE = "apps/web/.env.local";
@@ -18,21 +20,65 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+function invalid(name: string, expected: string, value: string): never {
+  throw new Error(
+    `Invalid environment variable ${name}: expected ${expected}, got "${value}". Fix it in ${ENV_FILE}.`,
+  );
+}
+
 /** An optional http(s) URL: empty or unset means "not configured". */
 function optionalUrl(name: string, value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   if (!trimmed) return undefined;
-  if (!isHttpUrl(trimmed)) {
-    throw new Error(
-      `Invalid environment variable ${name}: expected an http(s) URL such as ` +
-        `http://127.0.0.1:3210, got "${trimmed}". Fix it in ${ENV_FILE}, or remove it ` +
-        `to run without a backend.`,
-    );
-  }
+  if (!isHttpUrl(trimmed)) invalid(name, "an http(s) URL such as http://127.0.0.1:3210", trimmed);
   return trimmed.replace(/\/+$/, "");
 }
+
+function optionalPrefixed(name: string, value: string | undefined, prefix: string) {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  if (!trimmed.startsWith(prefix)) invalid(name, `a value starting with "${prefix}"`, trimmed);
+  return trimmed;
+}
+
+const clerkPublishableKey = optionalPrefixed(
+  "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+  process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
+  "pk_",
+);
 
 export const env = Object.freeze({
   /** Convex deployment URL; `undefined` until a backend is configured. */
   NEXT_PUBLIC_CONVEX_URL: optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_CONVEX_URL),
+  /** Clerk's publishable key; when set, sign-in goes through Clerk. */
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: clerkPublishableKey,
 });
+
+/** How members sign in: Clerk when it is configured, the local identity provider otherwise. */
+export const authMode: "clerk" | "local" = clerkPublishableKey ? "clerk" : "local";
+
+/** Server-only settings. Call these from route handlers and server code only. */
+export const serverEnv = {
+  clerkSecretKey: () => optionalPrefixed("CLERK_SECRET_KEY", process.env.CLERK_SECRET_KEY, "sk_"),
+
+  /**
+   * Whether the local identity provider may issue tokens. It is for offline
+   * development: on by default outside production, and in production only
+   * when PARLEY_LOCAL_AUTH=on is set on purpose. Never while Clerk is configured.
+   */
+  localAuthEnabled: () => {
+    if (authMode !== "local") return false;
+    const flag = process.env.PARLEY_LOCAL_AUTH?.trim().toLowerCase();
+    if (flag && flag !== "on" && flag !== "off")
+      invalid("PARLEY_LOCAL_AUTH", '"on" or "off"', flag);
+    return flag ? flag === "on" : process.env.NODE_ENV !== "production";
+  },
+
+  /** The `iss` of local tokens; the backend must trust exactly this value (PARLEY_LOCAL_AUTH_ISSUER). */
+  localAuthIssuer: () =>
+    optionalUrl("PARLEY_LOCAL_AUTH_ISSUER", process.env.PARLEY_LOCAL_AUTH_ISSUER) ??
+    "http://localhost:3000/api/local-auth",
+
+  /** Where local state (the signing key, the local user directory) is kept. */
+  dataDir: () => process.env.PARLEY_DATA_DIR?.trim() || ".parley",
+};

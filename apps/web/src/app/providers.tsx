@@ -1,17 +1,45 @@
 "use client";
 
+import { useAuth } from "@clerk/nextjs";
+import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
 import type { ReactNode } from "react";
-import { ConvexProvider, ConvexReactClient } from "convex/react";
 
-import { env } from "~/env";
+import { authMode, env } from "~/env";
+import { LocalAuthProvider, useLocalConvexAuth } from "~/modules/auth/local/local-auth";
 
 // One client for the whole tab. It connects lazily, on first use.
 const convex = env.NEXT_PUBLIC_CONVEX_URL
   ? new ConvexReactClient(env.NEXT_PUBLIC_CONVEX_URL)
   : undefined;
 
-/** App-wide client providers. Without a configured backend, children render bare. */
+/**
+ * App-wide client providers: the Convex client, authenticated through Clerk
+ * when Clerk is configured (layout.tsx adds <ClerkProvider>), or through the
+ * local identity provider otherwise. The same Convex functions serve both.
+ */
 export function Providers({ children }: { children: ReactNode }) {
-  if (!convex) return children;
-  return <ConvexProvider client={convex}>{children}</ConvexProvider>;
+  if (authMode === "clerk") {
+    return convex ? (
+      <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
+        {children}
+      </ConvexProviderWithClerk>
+    ) : (
+      children
+    );
+  }
+  return (
+    <LocalAuthProvider>
+      {convex ? (
+        <ConvexProviderWithAuth client={convex} useAuth={useLocalConvexAuth}>
+          {children}
+        </ConvexProviderWithAuth>
+      ) : (
+        children
+      )}
+    </LocalAuthProvider>
+  );
 }
+
+/** Whether a Convex backend is configured (without one, data views explain how to add it). */
+export const hasBackend = convex !== undefined;

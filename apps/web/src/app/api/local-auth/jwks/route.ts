@@ -1,0 +1,14 @@
+import { NextResponse } from "next/server";
+
+import { localProvider, notFound } from "~/modules/auth/local/provider";
+
+/** The public key Convex uses to verify local tokens (PARLEY_LOCAL_AUTH_JWKS_URL). */
+export async function GET() {
+  const provider = localProvider();
+  if (!provider) return notFound();
+  const { publicJwk } = await provider.key();
+  return NextResponse.json(
+    { keys: [publicJwk] },
+    { headers: { "Cache-Control": "public, max-age=300" } },
+  );
+}

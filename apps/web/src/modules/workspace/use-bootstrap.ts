@@ -1,0 +1,34 @@
+"use client";
+
+import { api } from "@parley/backend/api";
+import { readAppError } from "@parley/backend/errors";
+import { useConvexAuth, useMutation } from "convex/react";
+import { useEffect, useState } from "react";
+
+type Bootstrap = { status: "pending" } | { status: "ready" } | { status: "error"; message: string };
+
+/**
+ * Make sure the signed-in member's organization, user and role exist in the
+ * backend (first sign-in creates them), once per sign-in.
+ */
+export function useBootstrap(): Bootstrap {
+  const { isAuthenticated } = useConvexAuth();
+  const bootstrap = useMutation(api.private.organizations.bootstrap);
+  const [state, setState] = useState<Bootstrap>({ status: "pending" });
+
+  useEffect(() => {
+    if (!isAuthenticated) return;
+    let cancelled = false;
+    bootstrap({})
+      .then(() => !cancelled && setState({ status: "ready" }))
+      .catch(
+        (error: unknown) =>
+          !cancelled && setState({ status: "error", message: readAppError(error).message }),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [isAuthenticated, bootstrap]);
+
+  return isAuthenticated ? state : { status: "pending" };
+}
