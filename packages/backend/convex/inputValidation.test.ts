@@ -106,6 +106,66 @@ const cases: Record<
     wrongType: () => ({ conversationId: { id: 1 } }),
     oversized: () => ({ conversationId: long(3000) }),
   },
+  "public/conversations:escalate": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 5 }),
+    oversized: ({ conversationId }) => ({ sessionToken: long(200), conversationId }),
+  },
+  "public/messages:list": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      paginationOpts: 5,
+    }),
+    oversized: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      paginationOpts: { numItems: 10, cursor: long(3000) },
+    }),
+  },
+  "public/messages:send": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({ sessionToken, conversationId, body: 5 }),
+    oversized: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      body: long(4001),
+    }),
+  },
+  "private/conversations:setStatus": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, status: "closed" }),
+    oversized: () => ({ conversationId: long(3000), status: "resolved" }),
+  },
+  "private/messages:list": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, paginationOpts: true }),
+    oversized: ({ conversationId }) => ({
+      conversationId,
+      paginationOpts: { numItems: 10, cursor: long(3000) },
+    }),
+  },
+  "private/messages:send": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, body: ["hi"] }),
+    oversized: ({ conversationId }) => ({ conversationId, body: long(4001) }),
+  },
+  "private/knowledgeBase:list": {
+    as: "admin",
+    wrongType: () => ({ paginationOpts: "all" }),
+    oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
+  },
+  "private/knowledgeBase:addText": {
+    as: "admin",
+    wrongType: () => ({ title: "Refunds", text: 5 }),
+    oversized: () => ({ title: "Refunds", text: long(100_001) }),
+  },
+  "private/knowledgeBase:remove": {
+    as: "admin",
+    wrongType: () => ({ sourceId: 5 }),
+    oversized: () => ({ sourceId: long(3000) }),
+  },
 };
 
 /** Convex's message for arguments that fail validation (convex-test words it slightly differently). */

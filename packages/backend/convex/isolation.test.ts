@@ -37,6 +37,10 @@ async function twoOrganizations() {
   const conversationB = await t.mutation(api.public.conversations.create, {
     sessionToken: visitorB,
   });
+  const sourceA = await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addText, {
+    title: "A's refund policy",
+    text: "Refunds at A are processed within 5 days.",
+  });
   const snapshot = () => snapshotTables(t);
   /** A's rows of every table, to prove B's calls leave them as they were. */
   const rowsOfA = async () => {
@@ -48,7 +52,18 @@ async function twoOrganizations() {
       ]),
     );
   };
-  return { t, orgA, orgB, visitorA, visitorB, conversationA, conversationB, snapshot, rowsOfA };
+  return {
+    t,
+    orgA,
+    orgB,
+    visitorA,
+    visitorB,
+    conversationA,
+    conversationB,
+    sourceA,
+    snapshot,
+    rowsOfA,
+  };
 }
 
 type World = Awaited<ReturnType<typeof twoOrganizations>>;
@@ -170,6 +185,107 @@ const cases: Record<string, (w: World) => Promise<void>> = {
         }),
       ),
     ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "public/conversations:escalate": async ({ t, visitorB, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        t.mutation(api.public.conversations.escalate, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "public/messages:list": async ({ t, visitorB, conversationA }) => {
+    expect(
+      await errorData(
+        t.query(api.public.messages.list, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+          ...page,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "public/messages:send": async ({ t, visitorB, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        t.mutation(api.public.messages.send, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+          body: "hi",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/conversations:setStatus": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.conversations.setStatus, {
+          conversationId: conversationA,
+          status: "resolved",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/messages:list": async ({ t, conversationA }) => {
+    expect(
+      await errorData(
+        asOperator(t, "org_b").query(api.private.messages.list, {
+          conversationId: conversationA,
+          ...page,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "private/messages:send": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asOperator(t, "org_b").mutation(api.private.messages.send, {
+          conversationId: conversationA,
+          body: "hello",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:list": async ({ t, sourceA }) => {
+    const result = await asOperator(t, "org_b").query(api.private.knowledgeBase.list, page);
+    expect(result.page).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain(sourceA);
+  },
+
+  "private/knowledgeBase:addText": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addText, {
+      title: "B",
+      text: "B's own article.",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:remove": async ({ t, sourceA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.knowledgeBase.remove, { sourceId: sourceA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
   },
 };
 

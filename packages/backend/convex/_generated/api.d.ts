@@ -13,22 +13,33 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
+import type * as lib_agent_stream from "../lib/agent/stream.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_auth from "../lib/auth.js";
+import type * as lib_conversations from "../lib/conversations.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_errors from "../lib/errors.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_inputLimits from "../lib/inputLimits.js";
+import type * as lib_knowledge from "../lib/knowledge.js";
+import type * as lib_messages from "../lib/messages.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_tokens from "../lib/tokens.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
 import type * as private_conversations from "../private/conversations.js";
+import type * as private_knowledgeBase from "../private/knowledgeBase.js";
+import type * as private_messages from "../private/messages.js";
 import type * as private_organizations from "../private/organizations.js";
 import type * as private_widgetSettings from "../private/widgetSettings.js";
 import type * as public_contactSessions from "../public/contactSessions.js";
 import type * as public_conversations from "../public/conversations.js";
+import type * as public_messages from "../public/messages.js";
 import type * as public_widgetSettings from "../public/widgetSettings.js";
+import type * as system_agent from "../system/agent.js";
+import type * as system_knowledgeBase from "../system/knowledgeBase.js";
+import type * as system_messages from "../system/messages.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -39,22 +50,33 @@ import type * as public_widgetSettings from "../public/widgetSettings.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  "lib/agent/localResponder": typeof lib_agent_localResponder;
+  "lib/agent/stream": typeof lib_agent_stream;
   "lib/audit": typeof lib_audit;
   "lib/auth": typeof lib_auth;
+  "lib/conversations": typeof lib_conversations;
   "lib/env": typeof lib_env;
   "lib/errors": typeof lib_errors;
   "lib/functions": typeof lib_functions;
   "lib/inputLimits": typeof lib_inputLimits;
+  "lib/knowledge": typeof lib_knowledge;
+  "lib/messages": typeof lib_messages;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/tokens": typeof lib_tokens;
   "lib/validators": typeof lib_validators;
   "lib/widgetDefaults": typeof lib_widgetDefaults;
   "private/conversations": typeof private_conversations;
+  "private/knowledgeBase": typeof private_knowledgeBase;
+  "private/messages": typeof private_messages;
   "private/organizations": typeof private_organizations;
   "private/widgetSettings": typeof private_widgetSettings;
   "public/contactSessions": typeof public_contactSessions;
   "public/conversations": typeof public_conversations;
+  "public/messages": typeof public_messages;
   "public/widgetSettings": typeof public_widgetSettings;
+  "system/agent": typeof system_agent;
+  "system/knowledgeBase": typeof system_knowledgeBase;
+  "system/messages": typeof system_messages;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

@@ -31,6 +31,18 @@ export const env = {
    */
   localAuthIssuer: () => optional("PARLEY_LOCAL_AUTH_ISSUER"),
   localAuthJwksUrl: () => optional("PARLEY_LOCAL_AUTH_JWKS_URL"),
+  /**
+   * Milliseconds between words when the local responder streams an answer, so
+   * it reads like typing (default 15; 0 in tests).
+   */
+  streamPacingMs: () => {
+    const value = optional("PARLEY_STREAM_PACING_MS");
+    const parsed = value === undefined ? 15 : Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0) {
+      throw new Error(`PARLEY_STREAM_PACING_MS must be a number of milliseconds, got "${value}".`);
+    }
+    return parsed;
+  },
   /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
 };

@@ -14,9 +14,14 @@ export const rateLimiter = new RateLimiter(components.rateLimiter, {
   createSession: { kind: "token bucket", rate: 60, period: MINUTE, capacity: 120 },
   /** New conversations, per visitor session. */
   createConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
+  /** Visitor messages, per session: a person typing, not a script. */
+  sendMessage: { kind: "token bucket", rate: 20, period: MINUTE, capacity: 10 },
+  /** Visitor messages, per organization, across all its visitors. */
+  organizationMessages: { kind: "token bucket", rate: 600, period: MINUTE, capacity: 300 },
 });
 
-export type RateLimitName = "createSession" | "createConversation";
+export type RateLimitName =
+  "createSession" | "createConversation" | "sendMessage" | "organizationMessages";
 
 /** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
 export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {

@@ -3,8 +3,9 @@ import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
-import { appError } from "../lib/errors";
-import { orgQuery } from "../lib/functions";
+import { getOrgConversation } from "../lib/conversations";
+import { audit } from "../lib/audit";
+import { orgMutation, orgQuery } from "../lib/functions";
 import { vChannel, vConversationStatus, vSessionMetadata } from "../lib/validators";
 
 /** A conversation as the inbox shows it, with who the visitor is. */
@@ -67,10 +68,26 @@ export const get = orgQuery({
   args: { conversationId: v.id("conversations") },
   returns: vInboxConversation,
   handler: async (ctx, args) => {
-    const conversation = await ctx.db.get("conversations", args.conversationId);
-    if (!conversation || conversation.organizationId !== ctx.organizationId) {
-      throw appError("NOT_FOUND", "This conversation does not exist.");
-    }
+    const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);
     return await toInboxConversation(ctx, conversation);
+  },
+});
+
+/** Resolve, reopen or escalate a conversation. Resolving ends the visitor's chat. */
+export const setStatus = orgMutation({
+  args: { conversationId: v.id("conversations"), status: vConversationStatus },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);
+    if (conversation.status === args.status) return null;
+    await ctx.db.patch("conversations", conversation._id, { status: args.status });
+    await audit(ctx, {
+      organizationId: ctx.organizationId,
+      actor: { type: "user", userId: ctx.user._id },
+      action: `conversation.${args.status}`,
+      targetId: conversation._id,
+      details: { from: conversation.status },
+    });
+    return null;
   },
 });

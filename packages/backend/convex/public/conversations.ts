@@ -3,6 +3,7 @@ import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
 import { appError } from "../lib/errors";
+import { escalate as handOver, getVisitorConversation } from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { vChannel, vConversationStatus } from "../lib/validators";
@@ -81,11 +82,22 @@ export const get = visitorQuery({
   args: { conversationId: v.id("conversations") },
   returns: vVisitorConversation,
   handler: async (ctx, args) => {
-    const conversation = await ctx.db.get("conversations", args.conversationId);
-    // Same answer for "does not exist" and "not yours": ids reveal nothing.
-    if (!conversation || conversation.contactSessionId !== ctx.session._id) {
-      throw appError("NOT_FOUND", "This conversation does not exist.");
+    return toVisitorConversation(
+      await getVisitorConversation(ctx, ctx.session, args.conversationId),
+    );
+  },
+});
+
+/** "Talk to a human": hand the conversation to the team; the agent stops replying. */
+export const escalate = visitorMutation({
+  args: { conversationId: v.id("conversations") },
+  returns: vVisitorConversation,
+  handler: async (ctx, args) => {
+    const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
+    if (conversation.status === "resolved") {
+      throw appError("CONFLICT", "This conversation has ended. Please start a new one.");
     }
-    return toVisitorConversation(conversation);
+    await handOver(ctx, conversation, { type: "visitor", contactSessionId: ctx.session._id });
+    return toVisitorConversation((await ctx.db.get("conversations", conversation._id))!);
   },
 });

@@ -1,0 +1,51 @@
+/**
+ * Splitting knowledge-base text into passages. A passage is what search
+ * returns and what an answer quotes, so it should hold one idea: paragraphs
+ * are kept whole when they fit, long ones are cut between sentences.
+ */
+
+const TARGET = 800;
+const MAX = 1_200;
+
+function sentences(paragraph: string): string[] {
+  return (
+    paragraph
+      .match(/[^.!?]+(?:[.!?]+["')\]]*\s*|$)/g)
+      ?.map((s) => s.trim())
+      .filter(Boolean) ?? [paragraph]
+  );
+}
+
+/** Cut a string that has no sentence breaks into MAX-sized pieces. */
+function hardSplit(text: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += MAX) pieces.push(text.slice(i, i + MAX));
+  return pieces;
+}
+
+export function chunkText(text: string): string[] {
+  const paragraphs = text
+    .replace(/\r\n?/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/[ \t]+/g, " ").trim())
+    .filter(Boolean);
+
+  const units = paragraphs.flatMap((paragraph) =>
+    paragraph.length <= MAX
+      ? [paragraph]
+      : sentences(paragraph).flatMap((s) => (s.length <= MAX ? [s] : hardSplit(s))),
+  );
+
+  const chunks: string[] = [];
+  let current = "";
+  for (const unit of units) {
+    if (current && current.length + unit.length + 2 > TARGET) {
+      chunks.push(current);
+      current = unit;
+    } else {
+      current = current ? `${current}\n\n${unit}` : unit;
+    }
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,40 @@
+/** How messages are shown to visitors and operators. */
+import { v } from "convex/values";
+
+import type { Doc } from "../_generated/dataModel";
+import type { QueryCtx } from "../_generated/server";
+import { vMessageRole, vMessageStatus } from "./validators";
+
+export const vMessageView = v.object({
+  _id: v.id("messages"),
+  _creationTime: v.number(),
+  role: vMessageRole,
+  body: v.string(),
+  status: vMessageStatus,
+  /** The knowledge-base sources an AI answer is based on. */
+  sources: v.array(
+    v.object({ _id: v.id("knowledgeSources"), title: v.string(), url: v.optional(v.string()) }),
+  ),
+});
+
+export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
+  const sources = [];
+  for (const sourceId of message.sourceIds ?? []) {
+    const source = await ctx.db.get("knowledgeSources", sourceId);
+    if (source) sources.push({ _id: source._id, title: source.title, url: source.url });
+  }
+  return {
+    _id: message._id,
+    _creationTime: message._creationTime,
+    role: message.role,
+    body: message.body,
+    status: message.status,
+    sources,
+  };
+}
+
+/** Trimmed, non-empty message text, or a clear error. */
+export function cleanBody(body: string): string | null {
+  const trimmed = body.trim();
+  return trimmed.length > 0 ? trimmed : null;
+}

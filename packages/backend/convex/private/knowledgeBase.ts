@@ -1,0 +1,113 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+
+import { audit } from "../lib/audit";
+import { appError } from "../lib/errors";
+import { orgMutation, orgQuery } from "../lib/functions";
+import { chunkText } from "../lib/knowledge";
+import { vKnowledgeSourceKind, vKnowledgeSourceStatus } from "../lib/validators";
+
+/** Longest text one source may hold (about 30 pages). */
+export const MAX_SOURCE_CHARACTERS = 100_000;
+
+const vSource = v.object({
+  _id: v.id("knowledgeSources"),
+  _creationTime: v.number(),
+  title: v.string(),
+  kind: vKnowledgeSourceKind,
+  url: v.optional(v.string()),
+  status: vKnowledgeSourceStatus,
+  error: v.optional(v.string()),
+  chunkCount: v.number(),
+  updatedAt: v.number(),
+});
+
+/** The organization's knowledge-base sources, newest first. */
+export const list = orgQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vSource),
+  handler: async (ctx, args) => {
+    const page = await ctx.db
+      .query("knowledgeSources")
+      .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
+      .order("desc")
+      .paginate(args.paginationOpts);
+    return {
+      ...page,
+      page: page.page.map(
+        ({ organizationId: _organizationId, storageId: _storageId, ...source }) => source,
+      ),
+    };
+  },
+});
+
+/** Add a text article to the knowledge base; it is searchable at once. Admins only. */
+export const addText = orgMutation({
+  role: "admin",
+  args: { title: v.string(), text: v.string(), url: v.optional(v.string()) },
+  limits: { title: 200, text: MAX_SOURCE_CHARACTERS, url: 2_048 },
+  returns: v.id("knowledgeSources"),
+  handler: async (ctx, args) => {
+    const title = args.title.trim();
+    if (!title) throw appError("INVALID_INPUT", "Give the article a title.");
+    const chunks = chunkText(args.text);
+    if (chunks.length === 0) throw appError("INVALID_INPUT", "The article has no text.");
+    const url = args.url?.trim() || undefined;
+    if (url && !/^https?:\/\/\S+$/i.test(url)) {
+      throw appError("INVALID_INPUT", "The link must start with http:// or https://.");
+    }
+    const now = Date.now();
+    const sourceId = await ctx.db.insert("knowledgeSources", {
+      organizationId: ctx.organizationId,
+      title,
+      kind: "text",
+      url,
+      status: "ready",
+      chunkCount: chunks.length,
+      updatedAt: now,
+    });
+    for (const [position, text] of chunks.entries()) {
+      await ctx.db.insert("knowledgeChunks", {
+        organizationId: ctx.organizationId,
+        sourceId,
+        position,
+        text,
+      });
+    }
+    await audit(ctx, {
+      organizationId: ctx.organizationId,
+      actor: { type: "user", userId: ctx.user._id },
+      action: "knowledgeSource.added",
+      targetId: sourceId,
+    });
+    return sourceId;
+  },
+});
+
+/** Remove a source and its passages from the knowledge base. Admins only. */
+export const remove = orgMutation({
+  role: "admin",
+  args: { sourceId: v.id("knowledgeSources") },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const source = await ctx.db.get("knowledgeSources", args.sourceId);
+    if (!source || source.organizationId !== ctx.organizationId) {
+      throw appError("NOT_FOUND", "This source does not exist.");
+    }
+    // A source holds at most MAX_SOURCE_CHARACTERS of text, so its passages fit in one transaction.
+    const chunks = await ctx.db
+      .query("knowledgeChunks")
+      .withIndex("by_source_id_and_position", (q) => q.eq("sourceId", source._id))
+      .collect();
+    for (const chunk of chunks) await ctx.db.delete("knowledgeChunks", chunk._id);
+    await ctx.db.delete("knowledgeSources", source._id);
+    await audit(ctx, {
+      organizationId: ctx.organizationId,
+      actor: { type: "user", userId: ctx.user._id },
+      action: "knowledgeSource.removed",
+      targetId: source._id,
+      details: { title: source.title },
+    });
+    return null;
+  },
+});

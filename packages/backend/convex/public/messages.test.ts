@@ -1,0 +1,197 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+
+import {
+  asAdmin,
+  createOrganization,
+  createVisitor,
+  errorData,
+  setup,
+  snapshotTables,
+  type Test,
+} from "../../test/setup";
+import { api, internal } from "../_generated/api";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.stubEnv("PARLEY_STREAM_PACING_MS", "0");
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
+
+const page = { paginationOpts: { numItems: 50, cursor: null } };
+
+/** An organization with a knowledge base, a visitor and an open conversation. */
+async function chat() {
+  const t = setup();
+  await createOrganization(t, "org_a");
+  await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addText, {
+    title: "Shipping policy",
+    text: "Orders ship within two business days.\n\nInternational deliveries take 7 to 10 days and customs fees are paid by the recipient.",
+  });
+  const sessionToken = await createVisitor(t, "org_a", "Ada");
+  const conversationId = await t.mutation(api.public.conversations.create, { sessionToken });
+  const messages = async () =>
+    (
+      await t.query(api.public.messages.list, { sessionToken, conversationId, ...page })
+    ).page.reverse();
+  const send = async (body: string) => {
+    await t.mutation(api.public.messages.send, { sessionToken, conversationId, body });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+  };
+  return { t, sessionToken, conversationId, messages, send };
+}
+
+async function status(t: Test, sessionToken: string, conversationId: string) {
+  return (
+    await t.query(api.public.conversations.get, {
+      sessionToken,
+      conversationId: conversationId as never,
+    })
+  ).status;
+}
+
+describe("public/messages", () => {
+  test("the agent answers from the knowledge base and cites the source", async () => {
+    const { messages, send } = await chat();
+    await send("How long does international delivery take?");
+    const all = await messages();
+    expect(all.map((m) => m.role)).toEqual(["ai", "visitor", "ai"]);
+    const answer = all[2]!;
+    expect(answer.status).toBe("complete");
+    expect(answer.body).toContain("International deliveries take 7 to 10 days");
+    expect(answer.body).toContain("Source: **Shipping policy**");
+    expect(answer.sources).toMatchObject([{ title: "Shipping policy" }]);
+  });
+
+  test("with no matching article the agent offers a human instead of inventing an answer", async () => {
+    const { messages, send } = await chat();
+    await send("Do you sell gift cards?");
+    const answer = (await messages()).at(-1)!;
+    expect(answer.body).toMatch(/couldn't find an answer/);
+    expect(answer.body).toMatch(/Talk to a human/);
+    expect(answer.sources).toEqual([]);
+  });
+
+  test("a reply is visible while it streams: empty and 'streaming' first, then growing, then complete", async () => {
+    const { t, conversationId, messages } = await chat();
+    const replyId = await t.mutation(internal.system.messages.startReply, { conversationId });
+    expect((await messages()).at(-1)).toMatchObject({
+      _id: replyId,
+      role: "ai",
+      body: "",
+      status: "streaming",
+    });
+
+    await t.mutation(internal.system.messages.appendDelta, {
+      messageId: replyId!,
+      delta: "Orders ship ",
+    });
+    expect((await messages()).at(-1)).toMatchObject({ body: "Orders ship ", status: "streaming" });
+    await t.mutation(internal.system.messages.appendDelta, {
+      messageId: replyId!,
+      delta: "in two days.",
+    });
+    await t.mutation(internal.system.messages.finishReply, {
+      messageId: replyId!,
+      status: "complete",
+      sourceIds: [],
+      escalate: false,
+    });
+    // A late delta after the reply closed changes nothing.
+    await t.mutation(internal.system.messages.appendDelta, { messageId: replyId!, delta: " LATE" });
+    expect((await messages()).at(-1)).toMatchObject({
+      body: "Orders ship in two days.",
+      status: "complete",
+    });
+  });
+
+  test("asking for a person hands the conversation over, and the agent then stays silent", async () => {
+    const { t, sessionToken, conversationId, messages, send } = await chat();
+    await send("Can I talk to a real person please?");
+    expect(await status(t, sessionToken, conversationId)).toBe("escalated");
+    const afterHandOver = await messages();
+    expect(afterHandOver.at(-1)).toMatchObject({ role: "system" });
+
+    await send("Hello? Shipping times?");
+    const later = await messages();
+    expect(later).toHaveLength(afterHandOver.length + 1);
+    expect(later.at(-1)).toMatchObject({ role: "visitor", body: "Hello? Shipping times?" });
+  });
+
+  test("'Talk to a human' escalates at once", async () => {
+    const { t, sessionToken, conversationId, messages } = await chat();
+    const conversation = await t.mutation(api.public.conversations.escalate, {
+      sessionToken,
+      conversationId,
+    });
+    expect(conversation.status).toBe("escalated");
+    expect((await messages()).at(-1)?.body).toBe(
+      "A member of the team has been notified and will reply here.",
+    );
+    const audit = await t.run(async (ctx) => ctx.db.query("auditLogs").collect());
+    expect(audit.at(-1)).toMatchObject({
+      action: "conversation.escalated",
+      actor: { type: "visitor" },
+    });
+  });
+
+  test("only the latest of several quick messages gets an answer", async () => {
+    const { t, sessionToken, conversationId, messages } = await chat();
+    await t.mutation(api.public.messages.send, { sessionToken, conversationId, body: "hi" });
+    await t.mutation(api.public.messages.send, {
+      sessionToken,
+      conversationId,
+      body: "shipping time?",
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const roles = (await messages()).map((m) => m.role);
+    expect(roles).toEqual(["ai", "visitor", "visitor", "ai"]);
+  });
+
+  test("empty messages and messages to a resolved conversation are refused, writing nothing", async () => {
+    const { t, sessionToken, conversationId } = await chat();
+    const before = await snapshotTables(t);
+    expect(
+      await errorData(
+        t.mutation(api.public.messages.send, { sessionToken, conversationId, body: "   " }),
+      ),
+    ).toEqual({
+      code: "INVALID_INPUT",
+      message: "Please type a message.",
+    });
+    expect(await snapshotTables(t)).toEqual(before);
+
+    await t.run(async (ctx) =>
+      ctx.db.patch("conversations", conversationId, { status: "resolved" }),
+    );
+    expect(
+      await errorData(
+        t.mutation(api.public.messages.send, { sessionToken, conversationId, body: "hi" }),
+      ),
+    ).toEqual({
+      code: "CONFLICT",
+      message: "This conversation has ended. Please start a new one.",
+    });
+  });
+
+  test("a visitor cannot flood a conversation", async () => {
+    const { t, sessionToken, conversationId } = await chat();
+    await t.run(async (ctx) =>
+      ctx.db.patch("conversations", conversationId, { status: "escalated" }),
+    );
+    for (let i = 0; i < 10; i++) {
+      await t.mutation(api.public.messages.send, {
+        sessionToken,
+        conversationId,
+        body: `message ${i}`,
+      });
+    }
+    expect(
+      await errorData(
+        t.mutation(api.public.messages.send, { sessionToken, conversationId, body: "one more" }),
+      ),
+    ).toMatchObject({ code: "RATE_LIMITED" });
+  });
+});

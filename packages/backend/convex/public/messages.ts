@@ -1,0 +1,54 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+
+import { internal } from "../_generated/api";
+import { addMessage, getVisitorConversation } from "../lib/conversations";
+import { appError } from "../lib/errors";
+import { visitorMutation, visitorQuery } from "../lib/functions";
+import { cleanBody, toMessageView, vMessageView } from "../lib/messages";
+import { enforceRateLimit } from "../lib/rateLimits";
+import { LIMITS } from "../lib/validators";
+
+/** The messages of one of the visitor's conversations, newest first (the widget reverses them). */
+export const list = visitorQuery({
+  args: { conversationId: v.id("conversations"), paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vMessageView),
+  handler: async (ctx, args) => {
+    const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
+    const page = await ctx.db
+      .query("messages")
+      .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversation._id))
+      .order("desc")
+      .paginate(args.paginationOpts);
+    return { ...page, page: await Promise.all(page.page.map((m) => toMessageView(ctx, m))) };
+  },
+});
+
+/**
+ * Post the visitor's message. While the agent owns the conversation it
+ * answers (streaming into a new message); once escalated, operators do.
+ */
+export const send = visitorMutation({
+  args: { conversationId: v.id("conversations"), body: v.string() },
+  limits: { body: LIMITS.messageBody },
+  returns: v.id("messages"),
+  handler: async (ctx, args) => {
+    const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
+    const body = cleanBody(args.body);
+    if (!body) throw appError("INVALID_INPUT", "Please type a message.");
+    if (conversation.status === "resolved") {
+      throw appError("CONFLICT", "This conversation has ended. Please start a new one.");
+    }
+    await enforceRateLimit(ctx, "sendMessage", ctx.session._id);
+    await enforceRateLimit(ctx, "organizationMessages", ctx.organizationId);
+
+    const messageId = await addMessage(ctx, conversation, { role: "visitor", body });
+    if (conversation.status === "unresolved") {
+      await ctx.scheduler.runAfter(0, internal.system.agent.reply, {
+        conversationId: conversation._id,
+        messageId,
+      });
+    }
+    return messageId;
+  },
+});
