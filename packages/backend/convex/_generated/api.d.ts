@@ -14,6 +14,7 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
+import type * as lib_agent_responders from "../lib/agent/responders.js";
 import type * as lib_agent_stream from "../lib/agent/stream.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_auth from "../lib/auth.js";
@@ -24,6 +25,7 @@ import type * as lib_functions from "../lib/functions.js";
 import type * as lib_inputLimits from "../lib/inputLimits.js";
 import type * as lib_knowledge from "../lib/knowledge.js";
 import type * as lib_messages from "../lib/messages.js";
+import type * as lib_plans from "../lib/plans.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_tokens from "../lib/tokens.js";
 import type * as lib_validators from "../lib/validators.js";
@@ -51,6 +53,7 @@ import type * as system_messages from "../system/messages.js";
  */
 declare const fullApi: ApiFromModules<{
   "lib/agent/localResponder": typeof lib_agent_localResponder;
+  "lib/agent/responders": typeof lib_agent_responders;
   "lib/agent/stream": typeof lib_agent_stream;
   "lib/audit": typeof lib_audit;
   "lib/auth": typeof lib_auth;
@@ -61,6 +64,7 @@ declare const fullApi: ApiFromModules<{
   "lib/inputLimits": typeof lib_inputLimits;
   "lib/knowledge": typeof lib_knowledge;
   "lib/messages": typeof lib_messages;
+  "lib/plans": typeof lib_plans;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/tokens": typeof lib_tokens;
   "lib/validators": typeof lib_validators;

@@ -38,12 +38,14 @@ export function readOrgClaims(identity: UserIdentity): OrgClaims | null {
   const compact = identity.o;
   const o =
     typeof compact === "object" && compact !== null && !Array.isArray(compact) ? compact : {};
-  const orgExternalId = str(identity.org_id) ?? str(o.id);
+  // Convex flattens nested claims of customJwt providers into dotted keys ("o.id").
+  const compactClaim = (key: string) => str(o[key]) ?? str(identity[`o.${key}`]);
+  const orgExternalId = str(identity.org_id) ?? compactClaim("id");
   if (!orgExternalId) return null;
   return {
     orgExternalId,
-    role: toMemberRole(str(identity.org_role) ?? str(o.rol)),
+    role: toMemberRole(str(identity.org_role) ?? compactClaim("rol")),
     orgName: str(identity.org_name),
-    orgSlug: str(identity.org_slug) ?? str(o.slg),
+    orgSlug: str(identity.org_slug) ?? compactClaim("slg"),
   };
 }

@@ -43,6 +43,19 @@ export const env = {
     }
     return parsed;
   },
+  /**
+   * The model behind the agent: any OpenAI-compatible chat-completions API.
+   * Unset OPENAI_API_KEY means the local responder (knowledge-base search, no model).
+   */
+  openAi: () => {
+    const apiKey = optional("OPENAI_API_KEY");
+    if (!apiKey) return null;
+    return {
+      apiKey,
+      baseURL: optional("OPENAI_BASE_URL") ?? "https://api.openai.com/v1",
+      model: optional("OPENAI_MODEL") ?? "gpt-4o-mini",
+    };
+  },
   /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
 };

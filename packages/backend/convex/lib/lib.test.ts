@@ -32,6 +32,10 @@ describe("lib/auth", () => {
       orgName: undefined,
       orgSlug: "beta",
     });
+    expect(readOrgClaims({ ...base, "o.id": "org_3", "o.rol": "admin" })).toMatchObject({
+      orgExternalId: "org_3",
+      role: "admin",
+    });
     expect(readOrgClaims(base)).toBeNull();
     expect(readOrgClaims({ ...base, org_id: "" })).toBeNull();
     expect(readOrgClaims({ ...base, o: ["org_3"] })).toBeNull();

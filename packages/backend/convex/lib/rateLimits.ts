@@ -5,6 +5,8 @@
  */
 import { HOUR, MINUTE, RateLimiter } from "@convex-dev/rate-limiter";
 
+import { PLANS } from "./plans";
+
 import { components } from "../_generated/api";
 import type { MutationCtx } from "../_generated/server";
 import { appError } from "./errors";
@@ -18,6 +20,22 @@ export const rateLimiter = new RateLimiter(components.rateLimiter, {
   sendMessage: { kind: "token bucket", rate: 20, period: MINUTE, capacity: 10 },
   /** Visitor messages, per organization, across all its visitors. */
   organizationMessages: { kind: "token bucket", rate: 600, period: MINUTE, capacity: 300 },
+  /** AI replies per organization and 30 days, by plan (the cost guard). */
+  aiReplies_free: {
+    kind: "fixed window",
+    rate: PLANS.free.aiRepliesPerMonth,
+    period: 30 * 24 * HOUR,
+  },
+  aiReplies_pro: {
+    kind: "fixed window",
+    rate: PLANS.pro.aiRepliesPerMonth,
+    period: 30 * 24 * HOUR,
+  },
+  aiReplies_business: {
+    kind: "fixed window",
+    rate: PLANS.business.aiRepliesPerMonth,
+    period: 30 * 24 * HOUR,
+  },
 });
 
 export type RateLimitName =

@@ -2,6 +2,7 @@ import { v } from "convex/values";
 
 import { audit } from "../lib/audit";
 import { memberMutation, orgQuery } from "../lib/functions";
+import { currentPlan } from "../lib/plans";
 import { ensureWidgetSettings } from "../lib/widgetDefaults";
 import { LIMITS, vMemberRole, vPlan } from "../lib/validators";
 
@@ -102,16 +103,11 @@ export const current = orgQuery({
   args: {},
   returns: vCurrent,
   handler: async (ctx) => {
-    const subscription = await ctx.db
-      .query("subscriptions")
-      .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
-      .first();
-    const active = subscription && ["active", "trialing", "past_due"].includes(subscription.status);
     return {
       organizationId: ctx.organization.externalId,
       name: ctx.organization.name,
       role: ctx.role,
-      plan: active ? subscription.plan : "free",
+      plan: await currentPlan(ctx, ctx.organizationId),
       user: { name: ctx.user.name, email: ctx.user.email },
     };
   },

@@ -1,7 +1,10 @@
 import { v } from "convex/values";
 
 import { internalMutation } from "../_generated/server";
+import { audit } from "../lib/audit";
 import { addMessage, escalate, preview } from "../lib/conversations";
+import { currentPlan } from "../lib/plans";
+import { rateLimiter } from "../lib/rateLimits";
 
 /**
  * Open the agent's reply as an empty streaming message: the widget shows it
@@ -14,6 +17,17 @@ export const startReply = internalMutation({
   handler: async (ctx, { conversationId }) => {
     const conversation = await ctx.db.get("conversations", conversationId);
     if (!conversation || conversation.status !== "unresolved") return null;
+    const plan = await currentPlan(ctx, conversation.organizationId);
+    const quota = await rateLimiter.limit(ctx, `aiReplies_${plan}`, {
+      key: conversation.organizationId,
+    });
+    if (!quota.ok) {
+      await addMessage(ctx, conversation, {
+        role: "ai",
+        body: "Our assistant can't answer more questions right now. Press **Talk to a human** and someone from the team will reply here.",
+      });
+      return null;
+    }
     return await addMessage(ctx, conversation, { role: "ai", body: "", status: "streaming" });
   },
 });
@@ -38,6 +52,7 @@ export const finishReply = internalMutation({
     body: v.optional(v.string()),
     sourceIds: v.array(v.id("knowledgeSources")),
     escalate: v.boolean(),
+    resolve: v.optional(v.boolean()),
   },
   returns: v.null(),
   handler: async (ctx, args) => {
@@ -53,6 +68,15 @@ export const finishReply = internalMutation({
     if (!conversation) return null;
     await ctx.db.patch("conversations", conversation._id, { lastMessagePreview: preview(body) });
     if (args.escalate) await escalate(ctx, conversation, { type: "system" });
+    else if (args.resolve && conversation.status === "unresolved") {
+      await ctx.db.patch("conversations", conversation._id, { status: "resolved" });
+      await audit(ctx, {
+        organizationId: conversation.organizationId,
+        actor: { type: "system" },
+        action: "conversation.resolved",
+        targetId: conversation._id,
+      });
+    }
     return null;
   },
 });

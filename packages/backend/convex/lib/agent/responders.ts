@@ -1,0 +1,146 @@
+/**
+ * The agent's two brains behind one interface:
+ *
+ * - `modelResponder`: an OpenAI-compatible model through the AI SDK, with
+ *   tools to search the knowledge base, hand over to a human and resolve;
+ * - `localResponder`: no model; knowledge-base search and the best passage
+ *   (see localResponder.ts). Used whenever OPENAI_API_KEY is not set.
+ *
+ * Both stream through `hooks.write`, so the widget's path is the same.
+ */
+import { createOpenAI } from "@ai-sdk/openai";
+import { stepCountIs, streamText, tool, type ModelMessage } from "ai";
+import { z } from "zod";
+
+import { localReply, searchTerms, type KnowledgeHit } from "./localResponder";
+import { words } from "./stream";
+
+export type Turn = { role: "visitor" | "ai" | "operator" | "system"; body: string };
+
+export type ResponderInput = {
+  agentName: string;
+  organizationName: string;
+  /** Earlier turns, oldest first, ending with the visitor's question. */
+  history: Turn[];
+};
+
+export type ResponderHooks = {
+  search: (query: string) => Promise<KnowledgeHit[]>;
+  write: (delta: string) => Promise<void>;
+};
+
+export type ResponderResult = { sourceIds: string[]; escalate: boolean; resolve: boolean };
+
+export type Responder = (input: ResponderInput, hooks: ResponderHooks) => Promise<ResponderResult>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Answer from the knowledge base without a model, streaming word by word. */
+export function localResponder(pacingMs: number): Responder {
+  return async ({ agentName, history }, hooks) => {
+    const question = history.at(-1)?.body ?? "";
+    const answer = localReply(question, await hooks.search(searchTerms(question)), agentName);
+    for (const word of words(answer.text)) {
+      await hooks.write(word);
+      if (pacingMs > 0) await sleep(pacingMs);
+    }
+    return { sourceIds: answer.sourceIds, escalate: answer.escalate, resolve: false };
+  };
+}
+
+/** How much of the conversation the model sees (a cost guard). */
+export const MAX_CONTEXT_TURNS = 12;
+const MAX_TURN_CHARACTERS = 2_000;
+const MAX_OUTPUT_TOKENS = 600;
+
+function systemPrompt({ agentName, organizationName }: ResponderInput) {
+  return [
+    `You are ${agentName}, the customer-support assistant of ${organizationName}.`,
+    "Answer only from the knowledge base: call search_knowledge_base before answering any question about the product, orders, policies or the company.",
+    "When you use an article, end your answer with `Source: **<article title>**`.",
+    "If the knowledge base has no answer, say so plainly and offer to connect the visitor with a human; never invent facts.",
+    "Call escalate_to_human when the visitor asks for a person, is upset, or needs something only staff can do (refunds, account changes).",
+    "Call resolve_conversation only when the visitor confirms their question is answered.",
+    "Be brief and friendly. Use Markdown sparingly.",
+  ].join("\n");
+}
+
+function toModelMessages(history: Turn[]): ModelMessage[] {
+  return history
+    .filter((turn) => turn.role !== "system" && turn.body.trim())
+    .slice(-MAX_CONTEXT_TURNS)
+    .map((turn) => ({
+      role: turn.role === "visitor" ? ("user" as const) : ("assistant" as const),
+      content: turn.body.slice(0, MAX_TURN_CHARACTERS),
+    }));
+}
+
+/** Answer with an OpenAI-compatible model that can use Parley's tools. */
+export function modelResponder(config: {
+  apiKey: string;
+  baseURL: string;
+  model: string;
+}): Responder {
+  const provider = createOpenAI({ apiKey: config.apiKey, baseURL: config.baseURL });
+  return async (input, hooks) => {
+    const result = { escalate: false, resolve: false };
+    /** Every article the model was shown, by id. */
+    const seen = new Map<string, string>();
+    const stream = streamText({
+      model: provider.chat(config.model),
+      system: systemPrompt(input),
+      messages: toModelMessages(input.history),
+      maxOutputTokens: MAX_OUTPUT_TOKENS,
+      stopWhen: stepCountIs(4),
+      tools: {
+        search_knowledge_base: tool({
+          description:
+            "Search the company's help articles. Returns the most relevant passages with their titles.",
+          inputSchema: z.object({
+            query: z.string().describe("What to look for, in a few keywords"),
+          }),
+          execute: async ({ query }) => {
+            const hits = await hooks.search(query);
+            for (const hit of hits) seen.set(hit.sourceId, hit.title);
+            return hits.length > 0
+              ? hits.map((hit) => ({ title: hit.title, passage: hit.text }))
+              : "No article matches.";
+          },
+        }),
+        escalate_to_human: tool({
+          description:
+            "Hand the conversation to a human on the support team. You stop replying afterwards.",
+          inputSchema: z.object({ reason: z.string().describe("Why a human is needed") }),
+          execute: () => {
+            result.escalate = true;
+            return "A human has been notified and will reply in this conversation.";
+          },
+        }),
+        resolve_conversation: tool({
+          description:
+            "Mark the conversation as resolved once the visitor confirms their question is answered.",
+          inputSchema: z.object({}),
+          execute: () => {
+            result.resolve = true;
+            return "The conversation is marked as resolved.";
+          },
+        }),
+      },
+    });
+    let text = "";
+    // fullStream, not textStream: the AI SDK reports a failed call as an error part, not a throw.
+    for await (const part of stream.fullStream) {
+      if (part.type === "error") throw part.error;
+      if (part.type === "text-delta") {
+        text += part.text;
+        await hooks.write(part.text);
+      }
+    }
+    // Cite the articles the answer names, not every article a search returned.
+    const answer = text.toLowerCase();
+    const sourceIds = [...seen]
+      .filter(([, title]) => answer.includes(title.toLowerCase()))
+      .map(([id]) => id);
+    return { ...result, sourceIds };
+  };
+}
