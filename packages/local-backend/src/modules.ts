@@ -1,0 +1,197 @@
+/**
+ * Loading a Convex functions directory (and the components it installs) into
+ * the shapes convex-test takes, without a bundler.
+ *
+ * convex-test wants a map from file path to lazy `import()`, which tests
+ * build with Vite's `import.meta.glob`. Node has no `import.meta.glob`, so the
+ * maps are built by listing the same files on disk. Keys keep the glob's
+ * shape (`./convex/public/widgetSettings.ts`): convex-test finds the functions
+ * root by the `_generated` entry and strips it and the extension to resolve
+ * `public/widgetSettings:getByOrganization`.
+ *
+ * Components register the way each package's own `test` helper does
+ * (`@convex-dev/rate-limiter/test`): same component name, same schema, same
+ * `./component/**` files. The helpers themselves cannot be imported here
+ * because they call `import.meta.glob`, so the registration is read from
+ * `convex.config.ts` and the helper's source instead.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+import type { GenericSchema, SchemaDefinition } from "convex/server";
+
+/** What convex-test takes as `modules`: file path → lazy module. */
+export type ModuleMap = Record<string, () => Promise<unknown>>;
+
+export type AnySchema = SchemaDefinition<GenericSchema, boolean>;
+
+/** A component as `t.registerComponent(name, schema, modules)` takes it. */
+export type ComponentRegistration = {
+  /** Its path in the app: `rateLimiter`, `rateLimiter/batchWorker`. */
+  name: string;
+  schema: AnySchema;
+  modules: ModuleMap;
+};
+
+export type LoadedApp = {
+  convexDir: string;
+  schema: AnySchema;
+  modules: ModuleMap;
+  components: ComponentRegistration[];
+};
+
+const SOURCE = /\.(ts|js)$/;
+const EXCLUDED = /(\.test\.ts|\.d\.ts)$/;
+
+function listFiles(dir: string): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * The files `import.meta.glob(["<prefix>/**\/*.{ts,js}", "!**\/*.test.ts",
+ * "!**\/*.d.ts"])` matches under `dir`, keyed the way the glob keys them.
+ * Test files are left out: they import vitest and never hold functions.
+ */
+export function globModules(dir: string, keyPrefix: string): ModuleMap {
+  const modules: ModuleMap = {};
+  for (const file of listFiles(dir)) {
+    if (!SOURCE.test(file) || EXCLUDED.test(file)) continue;
+    const key = `${keyPrefix}/${path.relative(dir, file).split(path.sep).join("/")}`;
+    const url = pathToFileURL(file).href;
+    modules[key] = () => import(url);
+  }
+  if (!Object.keys(modules).some((key) => key.includes("/_generated/"))) {
+    throw new Error(
+      `${dir} has no _generated directory: run the package's codegen (\`pnpm codegen\`) first.`,
+    );
+  }
+  return modules;
+}
+
+/** Import a module's default export, failing with the file's name if it has none. */
+async function importDefault<T>(file: string): Promise<T> {
+  const module = (await import(pathToFileURL(file).href)) as { default?: T };
+  if (module.default === undefined) throw new Error(`${file} has no default export.`);
+  return module.default;
+}
+
+/** `.ts` beside a `.js` specifier, as TypeScript resolves `./schema.js`. */
+function sourceFile(file: string): string {
+  for (const candidate of [file, file.replace(/\.js$/, ".ts"), `${file}.ts`, `${file}.js`]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`Cannot find ${file} (.ts or .js).`);
+}
+
+type ComponentUse = { variable: string; name?: string };
+
+/** The components a `convex.config.ts` installs, with the packages they come from. */
+function readUses(configFile: string): { pkg: string; name?: string }[] {
+  const source = readFileSync(configFile, "utf8");
+  const imports = new Map<string, string>();
+  for (const match of source.matchAll(
+    /import\s+(\w+)\s+from\s+["']([^"']+)\/convex\.config(?:\.js)?["']/g,
+  )) {
+    imports.set(match[1]!, match[2]!);
+  }
+  const uses: ComponentUse[] = [];
+  for (const match of source.matchAll(
+    /\.use\(\s*(\w+)\s*(?:,\s*\{\s*name:\s*["']([^"']+)["']\s*\})?\s*\)/g,
+  )) {
+    uses.push({ variable: match[1]!, ...(match[2] ? { name: match[2] } : {}) });
+  }
+  return uses.map(({ variable, name }) => {
+    const pkg = imports.get(variable);
+    if (!pkg) {
+      throw new Error(
+        `${configFile} uses ${variable}, which is not imported from a package's convex.config.`,
+      );
+    }
+    return { pkg, ...(name ? { name } : {}) };
+  });
+}
+
+/**
+ * Resolve one installed component into what its package's `test` helper
+ * registers, then do the same for the components it installs itself.
+ */
+async function resolveComponent(
+  fromFile: string,
+  pkg: string,
+  nameOverride: string | undefined,
+  parentPath: string,
+): Promise<ComponentRegistration[]> {
+  const require = createRequire(fromFile);
+  const packageJsonPath = require.resolve(`${pkg}/package.json`);
+  const packageDir = path.dirname(packageJsonPath);
+  const manifest = JSON.parse(readFileSync(packageJsonPath, "utf8")) as {
+    exports?: Record<string, unknown>;
+  };
+  const testExport = manifest.exports?.["./test"];
+  const testEntry =
+    typeof testExport === "string"
+      ? testExport
+      : typeof testExport === "object" && testExport !== null && "default" in testExport
+        ? String(testExport.default)
+        : undefined;
+  if (!testEntry) {
+    throw new Error(
+      `${pkg} has no "./test" export, so the local backend cannot tell how to register it.`,
+    );
+  }
+  const testFile = path.join(packageDir, testEntry);
+  const helper = readFileSync(testFile, "utf8");
+  const glob = helper.match(/import\.meta\.glob\(\s*["']\.\/([\w-]+)\/\*\*\/\*\.ts["']\s*\)/);
+  const schemaImport = helper.match(/import\s+schema\s+from\s+["'](\.[^"']+)["']/);
+  if (!glob || !schemaImport) {
+    throw new Error(
+      `${testFile} does not register its component the usual way (import.meta.glob("./<dir>/**/*.ts") and a schema import).`,
+    );
+  }
+  const componentDir = path.join(path.dirname(testFile), glob[1]!);
+  const configFile = sourceFile(path.join(componentDir, "convex.config"));
+  const defaultName = readFileSync(configFile, "utf8").match(
+    /defineComponent\(\s*["']([^"']+)["']/,
+  )?.[1];
+  const name = nameOverride ?? defaultName;
+  if (!name) throw new Error(`Cannot find defineComponent("…") in ${configFile}.`);
+  const componentPath = parentPath ? `${parentPath}/${name}` : name;
+
+  const registration: ComponentRegistration = {
+    name: componentPath,
+    schema: await importDefault<AnySchema>(
+      sourceFile(path.resolve(path.dirname(testFile), schemaImport[1]!)),
+    ),
+    modules: globModules(componentDir, `./${glob[1]}`),
+  };
+  const children = await Promise.all(
+    readUses(configFile).map((use) =>
+      resolveComponent(configFile, use.pkg, use.name, componentPath),
+    ),
+  );
+  return [registration, ...children.flat()];
+}
+
+/**
+ * Load a Convex app from its functions directory: schema, function modules
+ * and every component `convex.config.ts` installs (recursively).
+ */
+export async function loadApp(convexDir: string): Promise<LoadedApp> {
+  const schema = await importDefault<AnySchema>(sourceFile(path.join(convexDir, "schema")));
+  const modules = globModules(convexDir, "./convex");
+  const configFile = path.join(convexDir, "convex.config.ts");
+  const components = existsSync(configFile)
+    ? (
+        await Promise.all(
+          readUses(configFile).map((use) => resolveComponent(configFile, use.pkg, use.name, "")),
+        )
+      ).flat()
+    : [];
+  return { convexDir, schema, modules, components };
+}
