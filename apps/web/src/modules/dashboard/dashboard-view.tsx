@@ -3,11 +3,10 @@
 import { api } from "@parley/backend/api";
 import { Badge } from "@parley/ui/components/badge";
 import { Card, CardDescription, CardHeader, CardTitle } from "@parley/ui/components/card";
-import { AuthLoading, Authenticated, Unauthenticated, useQuery } from "convex/react";
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useQuery } from "convex/react";
 
 import { env } from "~/env";
+import { RequireMember } from "~/modules/auth/require-member";
 import { SignOutButton } from "~/modules/auth/sign-out-button";
 import { useBootstrap } from "~/modules/workspace/use-bootstrap";
 
@@ -49,16 +48,6 @@ function NoBackend() {
           </CardDescription>
         </CardHeader>
       </Card>
-    </Shell>
-  );
-}
-
-function RedirectToSignIn() {
-  const router = useRouter();
-  useEffect(() => router.replace("/sign-in"), [router]);
-  return (
-    <Shell>
-      <p className="text-sm text-muted-foreground">Redirecting to sign in…</p>
     </Shell>
   );
 }
@@ -141,18 +130,14 @@ function Workspace() {
 export function DashboardView() {
   if (!env.NEXT_PUBLIC_CONVEX_URL) return <NoBackend />;
   return (
-    <>
-      <AuthLoading>
+    <RequireMember
+      fallback={
         <Shell>
           <p className="text-sm text-muted-foreground">Loading…</p>
         </Shell>
-      </AuthLoading>
-      <Unauthenticated>
-        <RedirectToSignIn />
-      </Unauthenticated>
-      <Authenticated>
-        <Workspace />
-      </Authenticated>
-    </>
+      }
+    >
+      <Workspace />
+    </RequireMember>
   );
 }
