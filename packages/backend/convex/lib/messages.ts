@@ -1,7 +1,9 @@
 /** How messages are shown to visitors and operators. */
 import { v } from "convex/values";
 
-import type { Doc } from "../_generated/dataModel";
+import type { PaginationOptions } from "convex/server";
+
+import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { vMessageRole, vMessageStatus } from "./validators";
 
@@ -33,7 +35,21 @@ export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
   };
 }
 
-/** Trimmed, non-empty message text, or a clear error. */
+/** One page of a conversation's messages as views, newest first. */
+export async function listMessages(
+  ctx: QueryCtx,
+  conversationId: Id<"conversations">,
+  paginationOpts: PaginationOptions,
+) {
+  const page = await ctx.db
+    .query("messages")
+    .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversationId))
+    .order("desc")
+    .paginate(paginationOpts);
+  return { ...page, page: await Promise.all(page.page.map((m) => toMessageView(ctx, m))) };
+}
+
+/** Trimmed, non-empty message text, or null. */
 export function cleanBody(body: string): string | null {
   const trimmed = body.trim();
   return trimmed.length > 0 ? trimmed : null;

@@ -5,7 +5,7 @@ import { audit } from "../lib/audit";
 import { addMessage, getOrgConversation } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
-import { cleanBody, toMessageView, vMessageView } from "../lib/messages";
+import { cleanBody, listMessages, vMessageView } from "../lib/messages";
 import { LIMITS } from "../lib/validators";
 
 /** A conversation's messages for the inbox, newest first. */
@@ -14,12 +14,7 @@ export const list = orgQuery({
   returns: paginationResultValidator(vMessageView),
   handler: async (ctx, args) => {
     const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);
-    const page = await ctx.db
-      .query("messages")
-      .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversation._id))
-      .order("desc")
-      .paginate(args.paginationOpts);
-    return { ...page, page: await Promise.all(page.page.map((m) => toMessageView(ctx, m))) };
+    return await listMessages(ctx, conversation._id, args.paginationOpts);
   },
 });
 

@@ -5,7 +5,7 @@ import { internal } from "../_generated/api";
 import { addMessage, getVisitorConversation } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { visitorMutation, visitorQuery } from "../lib/functions";
-import { cleanBody, toMessageView, vMessageView } from "../lib/messages";
+import { cleanBody, listMessages, vMessageView } from "../lib/messages";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS } from "../lib/validators";
 
@@ -15,12 +15,7 @@ export const list = visitorQuery({
   returns: paginationResultValidator(vMessageView),
   handler: async (ctx, args) => {
     const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
-    const page = await ctx.db
-      .query("messages")
-      .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversation._id))
-      .order("desc")
-      .paginate(args.paginationOpts);
-    return { ...page, page: await Promise.all(page.page.map((m) => toMessageView(ctx, m))) };
+    return await listMessages(ctx, conversation._id, args.paginationOpts);
   },
 });
 
