@@ -1,18 +1,25 @@
 /**
- * The function engine: the official `convex-test` mock backend, holding one
- * in-memory database, wrapped with what a deployment adds on top of it:
+ * The function engine: the official `convex-test` mock backend (with our
+ * small patch, `patches/convex-test@0.0.60.patch`) holding one database,
+ * wrapped with what a deployment adds on top of it:
  *
  * - resolving a client's `udfPath` the way Convex does, refusing internal
  *   functions and component functions to anyone but an admin, and checking
  *   the function is the kind the client asked for;
  * - one database clock: convex-test timestamps every commit, and
- *   `ctx.meta.getSnapshotTs()` (a public Convex API it implements) reads it, so
- *   the engine learns about *every* commit (a client's mutation, an action's
- *   `runMutation`, a scheduled function) without reaching into its internals;
+ *   `ctx.meta.getSnapshotTs()` (a public Convex API it implements) reads it.
+ *   The patch reports every commit (a client's mutation, an action's
+ *   `runMutation`, a scheduled function) to `onCommit`, which logs it to the
+ *   data directory (store.ts) and, once that is on disk, tells listeners:
+ *   nothing is acknowledged or shown to a client before it is durable;
+ * - scheduled functions on real timers (convex-test's own), re-armed after a
+ *   restart, and the jobs of `crons.ts` (crons.ts);
+ * - hot reload of the functions directory (a new generation of modules, see
+ *   loader.ts), and each function's `console` output printed with its path;
  * - a per-commit memo of query results, so N subscribers to the same
  *   (function, args, identity) cost one execution per commit.
  */
-import { convexTest } from "convex-test";
+import { convexTest, type CommitEvent } from "convex-test";
 import {
   makeFunctionReference,
   type AuthConfig,
@@ -21,8 +28,12 @@ import {
 } from "convex/server";
 import { convexToJson, type JSONValue, type Value } from "convex/values";
 
+import { CronRunner, readCronJobs, type CronJob } from "./crons.js";
 import { describeFailure, plainFailure, type FunctionFailure } from "./errors.js";
-import { loadApp, type LoadedApp, type ModuleMap } from "./modules.js";
+import { createFunctionConsole, printFunctionLog, type FunctionLogSink } from "./logs.js";
+import { loadApp, loadAppCode, type LoadedApp, type ModuleMap } from "./modules.js";
+import { DataStore } from "./store.js";
+import { watchFunctions } from "./watch.js";
 
 export type FunctionKind = "query" | "mutation" | "action";
 
@@ -30,6 +41,9 @@ export type FunctionKind = "query" | "mutation" | "action";
 export type Caller = { identity: UserIdentity | null; admin: boolean };
 
 export const ANONYMOUS: Caller = { identity: null, admin: false };
+
+/** How the deployment runs its own work (crons): no identity, internal functions allowed. */
+const SYSTEM: Caller = { identity: null, admin: true };
 
 export type FunctionCall = {
   udfPath: string;
@@ -51,13 +65,25 @@ export type EngineOptions = {
   /** Enforce Convex's per-transaction read/write limits (convex-test's `transactionLimits`). Default true. */
   enforceLimits?: boolean;
   /**
-   * How often to look for commits made outside a client request (an action's
-   * `runMutation` while it is still running, scheduled functions), in ms.
-   * 0 disables polling. Default 100.
+   * Keep the database in this directory (see store.ts and the README), so it
+   * survives restarts. Absent: in memory only, gone when the engine closes.
+   */
+  dataDir?: string | undefined;
+  /** Snapshot and compact the log once it grows by this many bytes. Default 16 MiB. */
+  snapshotBytes?: number;
+  /** Reload the functions when a file in `convexDir` changes. Default false. */
+  watch?: boolean | { debounceMs: number };
+  /** Where functions' `console.*` lines go. Default: printed as `[path] level: message`. */
+  onFunctionLog?: FunctionLogSink;
+  /**
+   * Also poll the database clock this often, in ms (0: never, the default).
+   * Commits are reported by convex-test's commit hook; this is only a safety net.
    */
   pollIntervalMs?: number;
   /** Where the engine reports problems it cannot hand to a client. Default: console.error. */
   onError?: (message: string, error: unknown) => void;
+  /** Where the engine reports what it did (reloads, recovery). Default: console.log. */
+  onInfo?: (message: string) => void;
 };
 
 type RegisteredFunction = {
@@ -133,7 +159,19 @@ function indexModules(modules: ModuleMap, prefix: string): Map<string, () => Pro
 
 type TestInstance = ReturnType<typeof convexTest>;
 
+/** What `Engine.runSystem` handlers get: a mutation context with an action's file storage. */
+export type SystemCtx = Parameters<Parameters<TestInstance["run"]>[0]>[0];
+
+/** How long `close()` lets running scheduled functions finish before saving. */
+const CLOSE_GRACE_MS = 5_000;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class Engine {
+  private readonly t: TestInstance;
+  private currentApp: LoadedApp;
   private readonly modulesByComponent = new Map<string, Map<string, () => Promise<unknown>>>();
   private readonly commitListeners = new Set<(ts: bigint) => void>();
   private observedTs = 0n;
@@ -141,20 +179,46 @@ export class Engine {
     ts: -1n,
     results: new Map(),
   };
-  private readonly poller: NodeJS.Timeout | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private store: DataStore | null = null;
+  private crons: CronRunner | null = null;
+  private stopWatching: (() => void) | null = null;
+  private reloads: Promise<unknown> = Promise.resolve();
+  private generation: number;
+  private closed = false;
   private readonly onError: (message: string, error: unknown) => void;
+  private readonly onInfo: (message: string) => void;
 
   private constructor(
-    private readonly t: TestInstance,
-    readonly app: LoadedApp,
-    options: EngineOptions,
+    app: LoadedApp,
+    private readonly options: EngineOptions,
   ) {
-    this.onError = options.onError ?? ((message, error) => console.error(message, error));
+    this.onError =
+      options.onError ??
+      ((message, error) =>
+        error === undefined ? console.error(message) : console.error(message, error));
+    this.onInfo = options.onInfo ?? ((message) => console.log(message));
+    const sink = options.onFunctionLog ?? printFunctionLog;
+    this.currentApp = app;
+    this.generation = app.generation;
+    this.t = convexTest({
+      schema: app.schema,
+      modules: app.modules,
+      transactionLimits: options.enforceLimits ?? true,
+      onCommit: (commit) => this.committed(commit),
+      onStoreFile: async (componentPath, storageId, blob) => {
+        await this.store?.storeFile(componentPath, storageId, blob);
+      },
+      functionConsole: (target) => createFunctionConsole(target, sink),
+    });
+    for (const component of app.components) {
+      this.t.registerComponent(component.name, component.schema, component.modules);
+    }
     this.modulesByComponent.set("", indexModules(app.modules, "./convex"));
     for (const component of app.components) {
       this.modulesByComponent.set(component.name, indexModules(component.modules, "./component"));
     }
-    const pollIntervalMs = options.pollIntervalMs ?? 100;
+    const pollIntervalMs = options.pollIntervalMs ?? 0;
     if (pollIntervalMs > 0) {
       let polling = false;
       this.poller = setInterval(() => {
@@ -169,20 +233,71 @@ export class Engine {
     }
   }
 
-  /** Load the app in `convexDir` into a fresh, empty in-memory deployment. */
+  /**
+   * Load the app in `convexDir` into a deployment: empty and in memory, or
+   * recovered from `dataDir` with its pending scheduled functions re-armed.
+   */
   static async start(options: EngineOptions): Promise<Engine> {
     const app = await loadApp(options.convexDir);
-    const t = convexTest({
-      schema: app.schema,
-      modules: app.modules,
-      transactionLimits: options.enforceLimits ?? true,
-    });
-    for (const component of app.components) {
-      t.registerComponent(component.name, component.schema, component.modules);
+    const engine = new Engine(app, options);
+    try {
+      if (options.dataDir !== undefined) await engine.recover(options.dataDir);
+      const { interrupted } = await engine.t.resumeScheduledFunctions();
+      for (const job of interrupted) {
+        engine.onError(
+          `Scheduled function ${job.name} (${job.jobId}) was running when the backend stopped; it is marked failed.`,
+          undefined,
+        );
+      }
+      engine.observedTs = await engine.snapshotTs();
+      await engine.startCrons();
+      if (options.watch) {
+        const debounceMs = typeof options.watch === "object" ? options.watch.debounceMs : undefined;
+        const onChange = (files: string[]) =>
+          void engine
+            .reload(files)
+            .catch((error: unknown) => engine.onError("Reloading the functions failed", error));
+        engine.stopWatching = watchFunctions(app.convexDir, onChange, {
+          onError: engine.onError,
+          ...(debounceMs !== undefined ? { debounceMs } : {}),
+        });
+      }
+    } catch (error) {
+      await engine.close();
+      throw error;
     }
-    const engine = new Engine(t, app, options);
-    engine.observedTs = await engine.snapshotTs();
     return engine;
+  }
+
+  /** The loaded app: its current generation of modules, and its components. */
+  get app(): LoadedApp {
+    return this.currentApp;
+  }
+
+  /** The data directory in use, or null in memory. */
+  get dataDir(): string | null {
+    return this.store?.dir ?? null;
+  }
+
+  /** Resolves once every commit so far is on disk (at once in memory). */
+  durable(): Promise<void> {
+    return this.store ? this.store.durable() : Promise.resolve();
+  }
+
+  /** Write a snapshot now and compact the log (no-op in memory). */
+  async snapshot(): Promise<void> {
+    await this.store?.snapshot();
+  }
+
+  /**
+   * Load the functions directory again and switch to it if every module
+   * loads; otherwise keep running the current functions and report why.
+   * Subscribed queries re-run against the new code. Resolves to whether it switched.
+   */
+  reload(changedFiles: string[] = []): Promise<boolean> {
+    const run = this.reloads.then(() => this.switchCode(changedFiles));
+    this.reloads = run.catch(() => undefined);
+    return run;
   }
 
   /** The app's `auth.config.ts` default export, or no providers when it has none. */
@@ -209,13 +324,15 @@ export class Engine {
     return () => this.commitListeners.delete(listener);
   }
 
-  /** Read the clock and tell listeners if something committed since the last look. */
+  /**
+   * Read the clock, wait until everything up to it is durable, and tell
+   * listeners if something committed since the last look. What a client is
+   * shown is read at this timestamp, so it never shows a commit a crash could lose.
+   */
   async checkCommits(): Promise<bigint> {
     const ts = await this.snapshotTs();
-    if (ts > this.observedTs) {
-      this.observedTs = ts;
-      for (const listener of this.commitListeners) listener(ts);
-    }
+    await this.durable();
+    this.announce(ts);
     return ts;
   }
 
@@ -285,10 +402,173 @@ export class Engine {
     return result;
   }
 
-  /** Stop background work. The in-memory data is dropped with the engine. */
-  close(): void {
+  /**
+   * convex-test's `t.run`: a transaction with the database and file storage,
+   * for the server's own work (file uploads and downloads), never for clients.
+   */
+  async runSystem<Output>(handler: (ctx: SystemCtx) => Promise<Output>): Promise<Output> {
+    try {
+      return await this.t.run(handler);
+    } finally {
+      await this.checkCommits();
+    }
+  }
+
+  /** convex-test's `t.fetch`: an HTTP action routed by the app's `http.ts`, run as `caller`. */
+  async fetchHttpAction(
+    pathAndQuery: string,
+    init: RequestInit,
+    caller: Caller,
+  ): Promise<Response> {
+    const accessor = caller.identity ? this.t.withIdentity(caller.identity) : this.t;
+    try {
+      return await accessor.fetch(pathAndQuery, init);
+    } finally {
+      // Its runMutation calls committed (a response still streaming may commit more: the poller sees those).
+      await this.checkCommits();
+    }
+  }
+
+  /**
+   * Stop timers, crons and the watcher, let running scheduled functions
+   * finish (briefly), then save: pending scheduled functions stay pending and
+   * run after the next start. In memory, the data is dropped with the engine.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.poller) clearInterval(this.poller);
+    this.stopWatching?.();
+    this.crons?.stop();
+    this.t.stopScheduledFunctions();
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.t.finishInProgressScheduledFunctions().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, CLOSE_GRACE_MS);
+        grace.unref();
+      }),
+    ]);
+    clearTimeout(grace);
     this.commitListeners.clear();
+    await this.store?.close();
+  }
+
+  /** Open the data directory and load what it holds into convex-test. */
+  private async recover(dataDir: string): Promise<void> {
+    const componentPaths = ["", ...this.currentApp.components.map((component) => component.name)];
+    const { store, recovery } = await DataStore.open(dataDir, componentPaths, {
+      ...(this.options.snapshotBytes !== undefined
+        ? { snapshotBytes: this.options.snapshotBytes }
+        : {}),
+      onError: this.onError,
+    });
+    // Held from here on, so that close() unlocks the directory even if loading fails.
+    this.store = store;
+    this.t.importState(recovery.state);
+    store.setStateSource(() => this.t.exportState());
+    if (recovery.droppedBytes > 0) {
+      this.onInfo(
+        `[local-backend] Dropped an unfinished commit record (${recovery.droppedBytes} bytes) at the end of the log: it was never acknowledged.`,
+      );
+    }
+    if (recovery.unknownComponents.length > 0) {
+      this.onError(
+        `${dataDir} holds data of components the app no longer installs (${recovery.unknownComponents.join(", ")}); it is not loaded, and the next snapshot drops it.`,
+        undefined,
+      );
+    }
+    // Start from a compact directory: replaying the log once is enough.
+    if (recovery.replayed > 0) await store.snapshot();
+  }
+
+  /** convex-test's commit hook: synchronous, inside the commit. */
+  private committed(commit: CommitEvent): void {
+    if (commit.writes.length > 0) this.store?.append(commit);
+    // Tell listeners once it is on disk; a failed log was reported by the store.
+    this.durable().then(
+      () => this.announce(commit.ts),
+      () => undefined,
+    );
+  }
+
+  private announce(ts: bigint): void {
+    if (ts <= this.observedTs) return;
+    this.observedTs = ts;
+    for (const listener of this.commitListeners) listener(ts);
+  }
+
+  private async switchCode(changedFiles: string[]): Promise<boolean> {
+    if (this.closed) return false;
+    const started = performance.now();
+    const generation = ++this.generation;
+    const what = changedFiles.length > 0 ? changedFiles.join(", ") : this.currentApp.convexDir;
+    const failed = (error: unknown) => {
+      this.onError(
+        `Reloading after a change to ${what} failed, so the previous functions keep running.\n${errorText(error)}`,
+        undefined,
+      );
+      return false;
+    };
+    let code;
+    try {
+      code = await loadAppCode(this.currentApp.convexDir, generation);
+    } catch (error) {
+      return failed(error);
+    }
+    if (this.closed) return false;
+    try {
+      this.t.setModules("", code.modules, code.schema);
+    } catch (error) {
+      // convex-test refused the new schema (e.g. a bad table name): back to the last good one.
+      this.t.setModules("", this.currentApp.modules, this.currentApp.schema);
+      return failed(error);
+    }
+    this.modulesByComponent.set("", indexModules(code.modules, "./convex"));
+    this.currentApp = { ...this.currentApp, ...code };
+    await this.startCrons();
+    // A push is a commit on Convex too: subscriptions move to a new timestamp and re-run on the new code.
+    await this.t.mutation(async () => {});
+    await this.checkCommits();
+    this.onInfo(
+      `[local-backend] Reloaded functions after a change to ${what} (${Math.round(performance.now() - started)} ms).`,
+    );
+    return true;
+  }
+
+  /** (Re)start the jobs of `crons.ts`, if the app has one. */
+  private async startCrons(): Promise<void> {
+    this.crons?.stop();
+    this.crons = null;
+    const load = this.modulesByComponent.get("")?.get("crons");
+    if (!load || this.closed) return;
+    let jobs: CronJob[];
+    try {
+      jobs = readCronJobs(await load());
+    } catch (error) {
+      this.onError(`crons.ts: ${errorText(error)} No cron job runs.`, undefined);
+      return;
+    }
+    this.crons = new CronRunner(jobs, (job) => this.runCron(job), this.onError);
+  }
+
+  private async runCron(job: CronJob): Promise<void> {
+    const { kind, outcome } = await this.run(
+      "any",
+      { udfPath: job.udfPath, args: job.args },
+      SYSTEM,
+    );
+    if (kind === "query") {
+      this.onError(
+        `Cron job "${job.name}": ${job.udfPath} is a query; crons run mutations and actions.`,
+        undefined,
+      );
+    } else if (!outcome.success) {
+      this.onError(
+        `Cron job "${job.name}" (${job.udfPath}) failed:\n${outcome.errorMessage}`,
+        undefined,
+      );
+    }
   }
 
   private async encodedQuery(call: FunctionCall, caller: Caller): Promise<EncodedQueryResult> {
@@ -319,7 +599,7 @@ export class Engine {
       ok: false as const,
       failure: plainFailure(
         `Could not find public function for '${udfPath}'${componentPath ? ` in component '${componentPath}'` : ""}. ` +
-          "Is it exported from that module? (The local backend loads modules when it starts: restart it after adding one.)",
+          "Is it exported from that module? (Without hot reload, restart the local backend after adding one.)",
       ),
     });
     if (componentPath && !caller.admin) {

@@ -5,6 +5,8 @@
  *   POST /api/query | /api/mutation | /api/action   { path, args: [argsObject], format }
  *   POST /api/function                              { path, args: argsObject, componentPath? }
  *   POST /api/query_ts, /api/query_at_ts            (consistent queries)
+ *   POST /api/storage/upload, GET /api/storage/<id>  (file storage, see storage.ts)
+ *   POST /api/update_environment_variables          (`npx convex env set`, see deploymentEnv.ts)
  *
  * Success is `200 { status: "success", value }`; a function error is
  * `560 { status: "error", errorMessage, errorData? }` (560 is Convex's "the
@@ -18,9 +20,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 
 import { AuthenticationError, type Authenticator } from "./auth.js";
+import { DeploymentEnv } from "./deploymentEnv.js";
 import { ANONYMOUS, type Caller, type Engine, type FunctionKind } from "./engine.js";
 import { describeFailure } from "./errors.js";
+import {
+  corsHeaders,
+  HttpError,
+  readJsonBody as readJsonBodyUpTo,
+  sendFailure,
+  sendJson,
+} from "./httpCommon.js";
 import { encodeTs } from "./protocol.js";
+import type { FileStorage } from "./storage.js";
 
 /** Convex's "the function failed" status: the body is a result, not a transport error. */
 export const STATUS_FUNCTION_FAILED = 560;
@@ -31,18 +42,12 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export type HttpServices = {
   engine: Engine;
   authenticator: Authenticator;
+  storage: FileStorage;
+  environment: DeploymentEnv;
+  /** Something outside a commit changed what queries return (environment variables). */
+  invalidate: () => void;
   log: (message: string, error?: unknown) => void;
 };
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const FUNCTION_ENDPOINTS: Record<string, FunctionKind | "any"> = {
   "/api/query": "query",
@@ -52,54 +57,8 @@ const FUNCTION_ENDPOINTS: Record<string, FunctionKind | "any"> = {
   "/api/function": "any",
 };
 
-/** Browsers call the API from the app's origin, so every response allows it, as Convex does. */
-function corsHeaders(request: IncomingMessage): Record<string, string> {
-  return {
-    "Access-Control-Allow-Origin": request.headers.origin ?? "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Authorization, Convex-Client",
-    "Access-Control-Max-Age": "86400",
-    Vary: "Origin",
-  };
-}
-
-function sendJson(
-  request: IncomingMessage,
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-): void {
-  response.writeHead(status, { ...corsHeaders(request), "Content-Type": "application/json" });
-  response.end(JSON.stringify(body));
-}
-
-async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(
-        413,
-        "RequestTooLarge",
-        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
-      );
-    }
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "BadJsonBody", "The request body is not valid JSON.");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new HttpError(400, "BadJsonBody", "The request body must be a JSON object.");
-  }
-  return body as Record<string, unknown>;
+function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  return readJsonBodyUpTo(request, MAX_BODY_BYTES);
 }
 
 /** Who is calling, from the Authorization header. */
@@ -179,6 +138,13 @@ async function runFunction(
   }
   const caller = await authenticate(request, services.authenticator);
   const args = readArgs(body);
+  if (kind === "query" || kind === "any") {
+    const system = services.environment.systemQuery(body.path, args, caller);
+    if (system !== undefined) {
+      sendJson(request, response, 200, { status: "success", value: system, logLines: [] });
+      return;
+    }
+  }
   const { outcome } = await services.engine.run(
     kind,
     { udfPath: body.path, componentPath: body.componentPath ?? undefined, args },
@@ -208,11 +174,31 @@ async function runFunction(
   });
 }
 
+/** `npx convex env set/remove`: admin only, all changes or none. */
+async function updateEnvironment(
+  request: IncomingMessage,
+  response: ServerResponse,
+  services: HttpServices,
+): Promise<void> {
+  const caller = await authenticate(request, services.authenticator);
+  if (!caller.admin) {
+    throw new HttpError(
+      401,
+      "Unauthenticated",
+      "Changing environment variables needs the admin key.",
+    );
+  }
+  services.environment.update(DeploymentEnv.parseChanges(await readJsonBody(request)));
+  services.invalidate();
+  sendJson(request, response, 200, {});
+}
+
 /** The request listener for everything that is not a WebSocket upgrade. */
 export function createHttpHandler(services: HttpServices) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const handle = async () => {
-      const { pathname } = new URL(request.url ?? "/", "http://localhost");
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const { pathname } = url;
       if (request.method === "OPTIONS") {
         response.writeHead(204, corsHeaders(request));
         response.end();
@@ -234,22 +220,13 @@ export function createHttpHandler(services: HttpServices) {
         sendJson(request, response, 200, { ts: encodeTs(await services.engine.checkCommits()) });
         return;
       }
+      if (request.method === "POST" && pathname === "/api/update_environment_variables") {
+        await updateEnvironment(request, response, services);
+        return;
+      }
+      if (await services.storage.handle(request, response, url, services.engine)) return;
       throw new HttpError(404, "NotFound", `No route for ${request.method ?? "?"} ${pathname}.`);
     };
-    handle().catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      if (error instanceof HttpError) {
-        sendJson(request, response, error.status, { code: error.code, message: error.message });
-        return;
-      }
-      services.log("HTTP request failed", error);
-      sendJson(request, response, 500, {
-        code: "InternalServerError",
-        message: "Internal server error",
-      });
-    });
+    handle().catch((error: unknown) => sendFailure(request, response, error, services.log));
   };
 }

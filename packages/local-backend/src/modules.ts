@@ -14,13 +14,19 @@
  * `./component/**` files. The helpers themselves cannot be imported here
  * because they call `import.meta.glob`, so the registration is read from
  * `convex.config.ts` and the helper's source instead.
+ *
+ * The app's own files load in numbered generations (see loader.ts): hot
+ * reload loads generation N+1 beside N and switches only once every module
+ * of it evaluated. Components never change while the process runs.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 import type { GenericSchema, SchemaDefinition } from "convex/server";
+
+import { importFile } from "./loader.js";
 
 /** What convex-test takes as `modules`: file path → lazy module. */
 export type ModuleMap = Record<string, () => Promise<unknown>>;
@@ -35,10 +41,16 @@ export type ComponentRegistration = {
   modules: ModuleMap;
 };
 
-export type LoadedApp = {
-  convexDir: string;
+/** The app's own code: what changes when a developer edits the functions directory. */
+export type AppCode = {
+  /** Which load of the directory this is (1 at start, +1 per reload). */
+  generation: number;
   schema: AnySchema;
   modules: ModuleMap;
+};
+
+export type LoadedApp = AppCode & {
+  convexDir: string;
   components: ComponentRegistration[];
 };
 
@@ -53,18 +65,22 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+/** Whether a file under a functions directory is one of its modules (what the glob below matches). */
+export function isModuleFile(file: string): boolean {
+  return SOURCE.test(file) && !EXCLUDED.test(file);
+}
+
 /**
  * The files `import.meta.glob(["<prefix>/**\/*.{ts,js}", "!**\/*.test.ts",
  * "!**\/*.d.ts"])` matches under `dir`, keyed the way the glob keys them.
  * Test files are left out: they import vitest and never hold functions.
  */
-export function globModules(dir: string, keyPrefix: string): ModuleMap {
+export function globModules(dir: string, keyPrefix: string, generation?: number): ModuleMap {
   const modules: ModuleMap = {};
   for (const file of listFiles(dir)) {
-    if (!SOURCE.test(file) || EXCLUDED.test(file)) continue;
+    if (!isModuleFile(file)) continue;
     const key = `${keyPrefix}/${path.relative(dir, file).split(path.sep).join("/")}`;
-    const url = pathToFileURL(file).href;
-    modules[key] = () => import(url);
+    modules[key] = () => importFile(file, generation);
   }
   if (!Object.keys(modules).some((key) => key.includes("/_generated/"))) {
     throw new Error(
@@ -75,8 +91,8 @@ export function globModules(dir: string, keyPrefix: string): ModuleMap {
 }
 
 /** Import a module's default export, failing with the file's name if it has none. */
-async function importDefault<T>(file: string): Promise<T> {
-  const module = (await import(pathToFileURL(file).href)) as { default?: T };
+async function importDefault<T>(file: string, generation?: number): Promise<T> {
+  const module = (await importFile(file, generation)) as { default?: T };
   if (module.default === undefined) throw new Error(`${file} has no default export.`);
   return module.default;
 }
@@ -179,12 +195,59 @@ async function resolveComponent(
 }
 
 /**
+ * Evaluate every module of a map, so that a broken file (a syntax error, a
+ * throw at import) is found now rather than when one of its functions is
+ * called. `convex.config.ts` is skipped: it only evaluates inside Convex.
+ */
+export async function evaluateModules(modules: ModuleMap): Promise<void> {
+  for (const [key, load] of Object.entries(modules)) {
+    if (/\/convex\.config\.(ts|js)$/.test(key)) continue;
+    try {
+      await load();
+    } catch (error) {
+      throw new Error(`${key.replace(/^\.\/convex\//, "")} failed to load: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** The error's message, and where in the app it was thrown (its first frame outside dependencies). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const frame = error.stack
+    ?.split("\n")
+    .find(
+      (line) =>
+        /^\s+at (?:.*\()?\//.test(line) &&
+        !line.includes("/node_modules/") &&
+        !line.includes(RUNTIME_DIR),
+    );
+  return frame ? `${error.message}\n  ${frame.trim()}` : error.message;
+}
+
+/** Generation `generation` of the app's schema and modules, every module evaluated. */
+export async function loadAppCode(convexDir: string, generation: number): Promise<AppCode> {
+  const modules = globModules(convexDir, "./convex", generation);
+  const schemaFile = sourceFile(path.join(convexDir, "schema"));
+  let schema: AnySchema;
+  try {
+    schema = await importDefault<AnySchema>(schemaFile, generation);
+  } catch (error) {
+    throw new Error(`schema failed to load: ${describe(error)}`, { cause: error });
+  }
+  await evaluateModules(modules);
+  return { generation, schema, modules };
+}
+
+/**
  * Load a Convex app from its functions directory: schema, function modules
  * and every component `convex.config.ts` installs (recursively).
  */
-export async function loadApp(convexDir: string): Promise<LoadedApp> {
-  const schema = await importDefault<AnySchema>(sourceFile(path.join(convexDir, "schema")));
-  const modules = globModules(convexDir, "./convex");
+export async function loadApp(convexDir: string, generation = 1): Promise<LoadedApp> {
+  const code = await loadAppCode(convexDir, generation);
   const configFile = path.join(convexDir, "convex.config.ts");
   const components = existsSync(configFile)
     ? (
@@ -193,5 +256,5 @@ export async function loadApp(convexDir: string): Promise<LoadedApp> {
         )
       ).flat()
     : [];
-  return { convexDir, schema, modules, components };
+  return { ...code, convexDir, components };
 }

@@ -14,6 +14,13 @@ import type { JSONValue } from "convex/values";
 export type QueryId = number;
 export type RequestId = number;
 
+/**
+ * Decisions a query made while it ran, handed back with its result and sent
+ * again when the client re-subscribes (see pagination.ts). Opaque to the
+ * client; `null` is the empty journal.
+ */
+export type QueryJournal = string | null;
+
 /** A u64 timestamp in the wire encoding: 8 bytes, little-endian, base64. */
 export type EncodedTs = string;
 
@@ -39,7 +46,7 @@ export type AddQuery = {
   queryId: QueryId;
   udfPath: string;
   args: JSONValue[];
-  journal?: string | null;
+  journal?: QueryJournal;
   componentPath?: string;
 };
 export type RemoveQuery = { type: "Remove"; queryId: QueryId };
@@ -93,14 +100,20 @@ export type ClientMessage =
 export type StateVersion = { querySet: number; identity: number; ts: EncodedTs };
 
 export type StateModification =
-  | { type: "QueryUpdated"; queryId: QueryId; value: JSONValue; logLines: string[]; journal: null }
+  | {
+      type: "QueryUpdated";
+      queryId: QueryId;
+      value: JSONValue;
+      logLines: string[];
+      journal: QueryJournal;
+    }
   | {
       type: "QueryFailed";
       queryId: QueryId;
       errorMessage: string;
       errorData?: JSONValue;
       logLines: string[];
-      journal: null;
+      journal: QueryJournal;
     }
   | { type: "QueryRemoved"; queryId: QueryId };
 
@@ -191,11 +204,13 @@ function parseQueryModification(raw: unknown): AddQuery | RemoveQuery {
     throw new ProtocolError(`ModifyQuerySet: unknown modification ${JSON.stringify(raw.type)}.`);
   }
   const componentPath = field(raw, "componentPath", isOptionalString, "a string");
+  const journal = field(raw, "journal", isOptionalString, "a string or null");
   return {
     type: "Add",
     queryId: field(raw, "queryId", isVersion, "a query id"),
     udfPath: field(raw, "udfPath", isString, "a string"),
     args: field(raw, "args", isArgs, "an array"),
+    ...(typeof journal === "string" ? { journal } : {}),
     ...(componentPath ? { componentPath } : {}),
   };
 }

@@ -15,12 +15,15 @@
  * - a token is confirmed by bumping the identity version in a Transition, and
  *   refused with an `AuthError` after which the connection closes.
  */
+import { AsyncResource } from "node:async_hooks";
+
 import type { RawData, WebSocket } from "ws";
 
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 
 import type { Authenticator } from "./auth.js";
 import { AuthenticationError } from "./auth.js";
+import type { DeploymentEnv } from "./deploymentEnv.js";
 import type {
   Caller,
   Engine,
@@ -30,6 +33,7 @@ import type {
 } from "./engine.js";
 import { ANONYMOUS, failureFingerprint } from "./engine.js";
 import { describeFailure } from "./errors.js";
+import { applyJournal, nextJournal } from "./pagination.js";
 import {
   decodeTs,
   encodeTs,
@@ -39,6 +43,7 @@ import {
   type ClientMessage,
   type FunctionRequest,
   type QueryId,
+  type QueryJournal,
   type ServerMessage,
   type StateModification,
 } from "./protocol.js";
@@ -119,15 +124,19 @@ export type SessionServices = {
   engine: Engine;
   authenticator: Authenticator;
   mutations: MutationLog;
+  /** Answers the CLI's `_system/cli/queryEnvironmentVariables` queries (`npx convex env list`). */
+  environment: DeploymentEnv;
   /** Problems worth a developer's attention (not client errors). */
   log: (message: string, error?: unknown) => void;
 };
 
 type SubscribedQuery = {
   call: FunctionCall;
+  /** Pins a paginated query's page to the bounds of its first run (see pagination.ts). */
+  journal: QueryJournal;
   /** Set when the client's arguments could not be decoded: reported as the query's result. */
   invalid?: EncodedQueryResult;
-  /** Fingerprint of the result last sent, to send only what changed. */
+  /** Fingerprint of the result (and journal) last sent, to send only what changed. */
   sentFingerprint?: string;
 };
 
@@ -166,18 +175,26 @@ export class SyncSession {
   private flushQueued = false;
   private closed = false;
   private readonly pinger: NodeJS.Timeout;
+  /**
+   * Runs work in the async context the session was created in, which is the
+   * deployment's (see syscalls.ts): ws emits socket events outside it, and a
+   * flush may be scheduled from anywhere.
+   */
+  private readonly inSessionContext = AsyncResource.bind(<T>(work: () => T): T => work());
 
   constructor(
     private readonly socket: WebSocket,
     private readonly services: SessionServices,
   ) {
-    socket.on("message", (data, isBinary) => {
-      if (isBinary) {
-        this.fatal("The sync protocol uses text frames only.");
-        return;
-      }
-      this.receive(frameText(data));
-    });
+    socket.on("message", (data, isBinary) =>
+      this.inSessionContext(() => {
+        if (isBinary) {
+          this.fatal("The sync protocol uses text frames only.");
+          return;
+        }
+        this.receive(frameText(data));
+      }),
+    );
     socket.on("close", () => this.stop());
     socket.on("error", (error) => {
       this.services.log("WebSocket error", error);
@@ -216,20 +233,22 @@ export class SyncSession {
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(async () => {
-      if (this.closed) return;
-      try {
-        await task();
-      } catch (error) {
-        if (error instanceof ProtocolError) {
-          this.fatal(error.message);
-        } else {
-          this.services.log("Sync session failed", error);
-          // The client treats this reason as transient and reconnects with a short backoff.
-          this.close(1011, "InternalServerError");
-        }
+    this.queue = this.queue.then(() => this.inSessionContext(() => this.runTask(task)));
+  }
+
+  private async runTask(task: () => Promise<void>): Promise<void> {
+    if (this.closed) return;
+    try {
+      await task();
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.fatal(error.message);
+      } else {
+        this.services.log("Sync session failed", error);
+        // The client treats this reason as transient and reconnects with a short backoff.
+        this.close(1011, "InternalServerError");
       }
-    });
+    }
   }
 
   private async handle(message: ClientMessage): Promise<void> {
@@ -281,13 +300,16 @@ export class SyncSession {
         componentPath: modification.componentPath,
         args: {},
       };
+      // A re-subscription (after a reconnect) brings the journal of its earlier results.
+      const journal = modification.journal ?? null;
       try {
         call.args = decodeArgs(modification.args);
-        this.queries.set(modification.queryId, { call });
+        this.queries.set(modification.queryId, { call, journal });
       } catch (error) {
         const failure = describeFailure(error);
         this.queries.set(modification.queryId, {
           call,
+          journal,
           invalid: { ...failure, fingerprint: failureFingerprint(failure) },
         });
       }
@@ -451,13 +473,12 @@ export class SyncSession {
     if (!caller) return;
     const { engine } = this.services;
     const entries = [...this.queries.entries()];
+    const calls = entries.map(([, query]) => applyJournal(query.call, query.journal));
     let ts = await engine.checkCommits();
     let results: EncodedQueryResult[] = [];
     for (let attempt = 1; ; attempt++) {
       results = await Promise.all(
-        entries.map(([, query]) =>
-          query.invalid ? Promise.resolve(query.invalid) : engine.queryAt(ts, query.call, caller),
-        ),
+        entries.map(([, query], index) => this.runQuery(ts, query, calls[index]!, caller)),
       );
       const after = await engine.checkCommits();
       if (after === ts) break;
@@ -477,18 +498,22 @@ export class SyncSession {
     this.removed.clear();
     entries.forEach(([queryId, query], index) => {
       const result = results[index]!;
-      if (query.sentFingerprint === result.fingerprint) return;
-      query.sentFingerprint = result.fingerprint;
+      // A failed run keeps the journal it had, so the client does not forget its page's bounds.
+      const journal = result.success ? nextJournal(calls[index]!, result.value) : query.journal;
+      const fingerprint = `${result.fingerprint}\u0000${journal ?? ""}`;
+      if (query.sentFingerprint === fingerprint) return;
+      query.sentFingerprint = fingerprint;
+      query.journal = journal;
       modifications.push(
         result.success
-          ? { type: "QueryUpdated", queryId, value: result.value, logLines: [], journal: null }
+          ? { type: "QueryUpdated", queryId, value: result.value, logLines: [], journal }
           : {
               type: "QueryFailed",
               queryId,
               errorMessage: result.errorMessage,
               ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
               logLines: [],
-              journal: null,
+              journal,
             },
       );
     });
@@ -514,6 +539,24 @@ export class SyncSession {
       serverTs: Date.now() * 1_000_000,
     });
     this.sent = end;
+  }
+
+  private runQuery(
+    ts: bigint,
+    query: SubscribedQuery,
+    call: FunctionCall,
+    caller: Caller,
+  ): Promise<EncodedQueryResult> {
+    if (query.invalid) return Promise.resolve(query.invalid);
+    const system = this.services.environment.systemQuery(call.udfPath, call.args, caller);
+    if (system !== undefined) {
+      return Promise.resolve({
+        success: true,
+        value: system,
+        fingerprint: `ok:${JSON.stringify(system)}`,
+      });
+    }
+    return this.services.engine.queryAt(ts, call, caller);
   }
 
   private send(message: ServerMessage): void {

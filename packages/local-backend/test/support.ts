@@ -4,12 +4,17 @@
  * on ephemeral loopback ports. Nothing of the runtime is stubbed: tests talk
  * to it through the official Convex clients or a raw WebSocket.
  */
+import { fileURLToPath } from "node:url";
+
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
 import { WebSocket } from "ws";
 
 import { startLocalBackend, type LocalBackend, type LocalBackendOptions } from "../src/index.js";
 import type { ServerMessage } from "../src/protocol.js";
 import { frameText } from "../src/sync.js";
+
+/** A small Convex app (file storage, HTTP actions, environment variables) for what Parley's backend does not use yet. */
+export const FIXTURE_CONVEX_DIR = fileURLToPath(new URL("fixtures/convex", import.meta.url));
 
 export const ISSUER = "https://auth.parley.test";
 export const AUDIENCE = "convex";
