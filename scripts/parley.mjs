@@ -73,6 +73,7 @@ function summarizeTests(reportDir) {
 
 function test() {
   install();
+  ensureChromium();
   run(["--filter", "@parley/backend", "codegen:check"]);
   run(["format:check"]);
   run(["turbo", "run", "lint", "typecheck", "build", "--concurrency=2"]);
@@ -86,37 +87,73 @@ function test() {
   summarizeTests(reportDir);
 }
 
+/**
+ * Browser tests drive Debian's Chromium. CI runs as root on a fresh machine,
+ * so install it there; elsewhere, say how.
+ */
+function ensureChromium() {
+  const chromium = process.env.PARLEY_CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(chromium)) return;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `[parley] The browser tests need Chromium at ${chromium}: run \`sudo apt-get update && sudo apt-get install -y chromium\`.`,
+    );
+    process.exit(1);
+  }
+  log("Installing Chromium for the browser tests (apt-get)…");
+  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+    const result = spawnSync("apt-get", args, {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    if (result.status !== 0) {
+      console.error(`[parley] \`apt-get ${args.join(" ")}\` failed.`);
+      process.exit(result.status ?? 1);
+    }
+  }
+}
+
+/** Whether this checkout is linked to a real Convex deployment (`npx convex dev` writes .env.local). */
+function hasConvexDeployment() {
+  return (
+    existsSync(path.join(root, "packages", "backend", ".env.local")) ||
+    Boolean(process.env.CONVEX_DEPLOYMENT)
+  );
+}
+
+/** Run a long-lived command until Ctrl-C, passing the signal on and exiting with it. */
+function runForeground(args) {
+  const [command, ...rest] = [...pnpm, ...args];
+  const child = spawn(command, rest, { cwd: root, stdio: "inherit" });
+  const stop = (signal) => child.kill(signal);
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  child.on("exit", (code) => process.exit(code ?? 0));
+}
+
 function dev() {
   install();
-  const hasDeployment =
-    existsSync(path.join(root, "packages", "backend", ".env.local")) ||
-    Boolean(process.env.CONVEX_DEPLOYMENT);
-  if (!hasDeployment) {
+  if (hasConvexDeployment()) {
     log(
-      "No Convex deployment is configured, so the dashboard and widget start without a backend.\n" +
-        "         To use real Convex: `cd packages/backend && npx convex dev` once (needs a Convex account),\n" +
-        '         then run `npm run dev` again. See README.md, "Running against real services".',
+      "Using your Convex deployment (packages/backend/.env.local): convex dev + dashboard + widget.",
     );
+    runForeground([
+      "turbo",
+      "run",
+      "dev",
+      "--filter",
+      "@parley/backend",
+      "--filter",
+      "@parley/web",
+      "--filter",
+      "@parley/widget",
+      "--filter",
+      "@parley/embed",
+    ]);
+  } else {
+    log("No Convex deployment configured: starting the local stack (no accounts needed).");
+    runForeground(["--filter", "@parley/dev", "start"]);
   }
-  const filters = [
-    "@parley/web",
-    "@parley/widget",
-    "@parley/embed",
-    ...(hasDeployment ? ["@parley/backend"] : []),
-  ];
-  const [command, ...rest] = [
-    ...pnpm,
-    "turbo",
-    "run",
-    "dev",
-    ...filters.flatMap((f) => ["--filter", f]),
-  ];
-  const child = spawn(command, rest, { cwd: root, stdio: "inherit" });
-  log("Dashboard: http://localhost:3000   Widget: http://localhost:3001");
-  const stop = () => child.kill("SIGINT");
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  child.on("exit", (code) => process.exit(code ?? 0));
 }
 
 const commands = { dev, test, install };

@@ -1,0 +1,3 @@
+import { baseConfig } from "@parley/eslint-config/base";
+
+export default [...baseConfig];

@@ -1,0 +1,158 @@
+/**
+ * The whole product on one machine with no accounts: the local backend
+ * (Convex-compatible), the dashboard with local sign-in, the widget, and a
+ * demo host page with the embed, plus a seeded demo organization.
+ *
+ * `npm run dev` runs it with the usual ports; the browser tests run it on
+ * free ports with a throwaway data directory.
+ */
+import { execFile } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { startDemoServer } from "./demoServer";
+import { startProcess, stopProcess, waitForHttp, type Child, type Logger } from "./processes";
+import { seedDemo, type DemoOrganization } from "./seed";
+
+/** `site` serves the backend's HTTP actions (Convex's *.convex.site URL). */
+export type StackPorts = {
+  backend: number;
+  site: number;
+  web: number;
+  widget: number;
+  demo: number;
+};
+
+export type StackOptions = {
+  rootDir: string;
+  /** Local state: backend data, the local identity provider's key and directory, demo.json. */
+  dataDir: string;
+  ports: StackPorts;
+  log: Logger;
+  /** Rebuild the embed on change (development). */
+  watch?: boolean;
+};
+
+export type Stack = {
+  urls: { backend: string; site: string; web: string; widget: string; demo: string };
+  demo: DemoOrganization;
+  stop: () => Promise<void>;
+};
+
+/** A free TCP port on loopback (for tests; a port can be taken between this call and its use). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || address === null)
+    throw new Error("could not find a free port");
+  return address.port;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { rootDir, dataDir, ports, log } = options;
+  await mkdir(dataDir, { recursive: true });
+  const urls = {
+    backend: `http://127.0.0.1:${ports.backend}`,
+    site: `http://127.0.0.1:${ports.site}`,
+    web: `http://localhost:${ports.web}`,
+    widget: `http://localhost:${ports.widget}`,
+    demo: `http://localhost:${ports.demo}`,
+  };
+  const issuer = `${urls.web}/api/local-auth`;
+  const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
+  const children: Child[] = [];
+  let demoServer: Awaited<ReturnType<typeof startDemoServer>> | undefined;
+  let demo: DemoOrganization | undefined;
+
+  const stop = async () => {
+    await demoServer?.close();
+    await Promise.all(children.map((child) => stopProcess(child)));
+  };
+
+  try {
+    const embedDir = path.join(rootDir, "apps", "embed");
+    const embedEnv = { ...baseEnv, PARLEY_WIDGET_URL: urls.widget };
+    await promisify(execFile)(process.execPath, ["build.mjs"], { cwd: embedDir, env: embedEnv });
+    if (options.watch) {
+      children.push(
+        startProcess("embed", process.execPath, ["build.mjs", "--watch"], {
+          cwd: embedDir,
+          env: embedEnv,
+          log,
+        }),
+      );
+    }
+
+    const backend = startProcess(
+      "backend",
+      path.join(rootDir, "packages", "local-backend", "node_modules", ".bin", "tsx"),
+      ["src/cli.ts"],
+      {
+        cwd: path.join(rootDir, "packages", "local-backend"),
+        env: {
+          ...baseEnv,
+          PARLEY_LOCAL_BACKEND_PORT: String(ports.backend),
+          PARLEY_LOCAL_BACKEND_SITE_PORT: String(ports.site),
+          PARLEY_LOCAL_BACKEND_DATA_DIR: path.join(dataDir, "local-backend"),
+          PARLEY_LOCAL_AUTH_ISSUER: issuer,
+          PARLEY_LOCAL_AUTH_JWKS_URL: `${issuer}/jwks`,
+        },
+        log,
+      },
+    );
+    children.push(backend);
+
+    const next = (name: "web" | "widget", port: number, env: Record<string, string>) =>
+      startProcess(
+        name,
+        path.join(rootDir, "apps", name, "node_modules", ".bin", "next"),
+        ["dev", "--port", String(port)],
+        {
+          cwd: path.join(rootDir, "apps", name),
+          env: {
+            ...baseEnv,
+            NEXT_PUBLIC_CONVEX_URL: urls.backend,
+            NEXT_PUBLIC_CONVEX_SITE_URL: urls.site,
+            ...env,
+          },
+          log,
+        },
+      );
+    const web = next("web", ports.web, {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_LOCAL_AUTH_ISSUER: issuer,
+      PARLEY_LOCAL_AUTH: "on",
+    });
+    const widget = next("widget", ports.widget, {});
+    children.push(web, widget);
+
+    demoServer = await startDemoServer({
+      rootDir,
+      port: ports.demo,
+      widgetUrl: urls.widget,
+      organizationId: () => demo?.organizationId,
+    });
+
+    await waitForHttp(`${urls.backend}/`, "the local backend", 60_000, backend);
+    // The first request also makes Next compile the route.
+    await waitForHttp(`${urls.web}/api/local-auth/jwks`, "the dashboard", 120_000, web);
+    demo = await seedDemo({ webUrl: urls.web, convexUrl: urls.backend, dataDir, log });
+    await waitForHttp(`${urls.widget}/`, "the widget", 120_000, widget);
+    // Next compiles each page on its first request; do it now rather than on someone's first click.
+    await Promise.all(
+      [
+        `${urls.web}/`,
+        `${urls.web}/sign-in`,
+        `${urls.widget}/?organizationId=${demo.organizationId}`,
+      ].map((url) => fetch(url).then((response) => response.arrayBuffer())),
+    );
+    return { urls, demo, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * One local stack for the whole browser-test run (it takes a while to start):
+ * free ports, a throwaway data directory, stopped at the end. Test files get
+ * its URLs through `inject("stack")`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { freePort, startStack } from "@parley/dev";
+import type { TestProject } from "vitest/node";
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+export type StackInfo = {
+  urls: { backend: string; site: string; web: string; widget: string; demo: string };
+  organizationId: string;
+};
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "parley-e2e-"));
+  const output: string[] = [];
+  try {
+    const stack = await startStack({
+      rootDir,
+      dataDir,
+      ports: {
+        backend: await freePort(),
+        site: await freePort(),
+        web: await freePort(),
+        widget: await freePort(),
+        demo: await freePort(),
+      },
+      // Kept for failure reports; a passing run stays quiet.
+      log: (line) => output.push(line),
+    });
+    project.provide("stack", { urls: stack.urls, organizationId: stack.demo.organizationId });
+    return async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  } catch (error) {
+    console.error(output.slice(-80).join("\n"));
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

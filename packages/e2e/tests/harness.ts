@@ -1,0 +1,47 @@
+/** Debian's Chromium, driven by playwright-core, for one test file. */
+import { existsSync } from "node:fs";
+
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+
+export const CHROMIUM = process.env.PARLEY_CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get update && apt-get install -y chromium\` (npm test does this when it can).`,
+    );
+  }
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      // Without these Chromium floods the closed network with requests of its own.
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/**
+ * One browser for the calling test file: launched before its tests, closed
+ * after. Returns a getter, since the browser exists only once `beforeAll` ran.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("the browser is not started yet (use it inside a test)");
+    return browser;
+  };
+}

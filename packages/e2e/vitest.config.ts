@@ -1,0 +1,15 @@
+import { reporting } from "@parley/vitest-config";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    environment: "node",
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
+    // One stack and one browser at a time: the journeys share a 2-core machine.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
+    ...reporting("e2e"),
+  },
+});
