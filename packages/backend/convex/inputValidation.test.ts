@@ -37,8 +37,8 @@ const cases: Record<
 > = {
   "public/widgetSettings:getByOrganization": {
     as: "anonymous",
-    wrongType: () => ({ organizationId: 42 }),
-    oversized: () => ({ organizationId: long(65) }),
+    wrongType: () => ({ organizationId: "org_a", hostOrigin: 42 }),
+    oversized: () => ({ organizationId: "org_a", hostOrigin: `https://${long(2100)}.test` }),
   },
   "public/contactSessions:create": {
     as: "anonymous",
@@ -110,6 +110,20 @@ const cases: Record<
     as: "anonymous",
     wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 5 }),
     oversized: ({ conversationId }) => ({ sessionToken: long(200), conversationId }),
+  },
+  "public/conversations:rate": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      rating: "5",
+    }),
+    oversized: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      rating: 5,
+      comment: long(1001),
+    }),
   },
   "public/messages:list": {
     as: "anonymous",

@@ -78,6 +78,13 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(settings.organizationId).toBe("org_b");
     expect(JSON.stringify(settings)).not.toContain("A's");
     expect(JSON.stringify(settings)).not.toContain("a.example.com");
+    // A's allow-list neither applies to B's widget nor leaks through it.
+    const onBsSite = await t.query(api.public.widgetSettings.getByOrganization, {
+      organizationId: "org_b",
+      hostOrigin: "https://b.example.org",
+    });
+    expect(onBsSite.embedAllowed).toBe(true);
+    expect(JSON.stringify(onBsSite)).not.toContain("a.example.com");
   },
 
   "public/contactSessions:create": async ({ t, rowsOfA }) => {
@@ -194,6 +201,25 @@ const cases: Record<string, (w: World) => Promise<void>> = {
         t.mutation(api.public.conversations.escalate, {
           sessionToken: visitorB,
           conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "public/conversations:rate": async ({ t, visitorB, conversationA, rowsOfA }) => {
+    await asAdmin(t, "org_a").mutation(api.private.conversations.setStatus, {
+      conversationId: conversationA,
+      status: "resolved",
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        t.mutation(api.public.conversations.rate, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+          rating: 1,
+          comment: "B was here",
         }),
       ),
     ).toMatchObject({ code: "NOT_FOUND" });

@@ -5,6 +5,7 @@ import {
   vAuditActor,
   vChannel,
   vConversationStatus,
+  vCsat,
   vKnowledgeSourceKind,
   vKnowledgeSourceStatus,
   vMemberRole,
@@ -116,7 +117,7 @@ export default defineSchema({
     assigneeId: v.optional(v.id("users")),
     lastMessageAt: v.number(),
     lastMessagePreview: v.optional(v.string()),
-    csat: v.optional(v.object({ rating: v.number(), comment: v.optional(v.string()) })),
+    csat: v.optional(vCsat),
   })
     .index("by_organization_id_and_last_message_at", ["organizationId", "lastMessageAt"])
     .index("by_organization_id_and_status_and_last_message_at", [

@@ -16,6 +16,7 @@ import type {
 import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
 import type * as lib_agent_responders from "../lib/agent/responders.js";
 import type * as lib_agent_stream from "../lib/agent/stream.js";
+import type * as lib_allowedDomains from "../lib/allowedDomains.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_auth from "../lib/auth.js";
 import type * as lib_conversations from "../lib/conversations.js";
@@ -55,6 +56,7 @@ declare const fullApi: ApiFromModules<{
   "lib/agent/localResponder": typeof lib_agent_localResponder;
   "lib/agent/responders": typeof lib_agent_responders;
   "lib/agent/stream": typeof lib_agent_stream;
+  "lib/allowedDomains": typeof lib_allowedDomains;
   "lib/audit": typeof lib_audit;
   "lib/auth": typeof lib_auth;
   "lib/conversations": typeof lib_conversations;

@@ -1,6 +1,7 @@
 import { ConvexError } from "convex/values";
 import { describe, expect, test } from "vitest";
 
+import { isEmbedAllowed } from "./allowedDomains";
 import { readOrgClaims, toMemberRole } from "./auth";
 import { appError, readAppError } from "./errors";
 import { assertInputLimits } from "./inputLimits";
@@ -82,5 +83,43 @@ describe("lib/errors", () => {
       message: "Something went wrong. Please try again.",
     });
     expect(readAppError(new ConvexError({ code: "NOPE", message: "x" })).code).toBe("INTERNAL");
+  });
+});
+
+describe("lib/allowedDomains", () => {
+  test("an empty list allows every host, even an unknown one", () => {
+    expect(isEmbedAllowed([], "https://anything.test")).toBe(true);
+    expect(isEmbedAllowed([], undefined)).toBe(true);
+  });
+
+  test("exact hosts match any port unless the entry names one", () => {
+    const list = ["shop.example.com", "localhost:3002"];
+    expect(isEmbedAllowed(list, "https://shop.example.com")).toBe(true);
+    expect(isEmbedAllowed(list, "http://SHOP.example.com:8080")).toBe(true);
+    expect(isEmbedAllowed(list, "https://shop.example.com/help?q=1")).toBe(true);
+    expect(isEmbedAllowed(list, "http://localhost:3002")).toBe(true);
+    expect(isEmbedAllowed(list, "http://localhost:3003")).toBe(false);
+    expect(isEmbedAllowed(list, "https://example.com")).toBe(false);
+    expect(isEmbedAllowed(list, "https://evil-shop.example.com")).toBe(false);
+    expect(isEmbedAllowed(list, "https://shop.example.com.evil.test")).toBe(false);
+    expect(isEmbedAllowed(["example.com:443"], "https://example.com")).toBe(true);
+  });
+
+  test("*.example.com allows subdomains at any depth, not the apex or look-alikes", () => {
+    const list = ["*.example.com"];
+    expect(isEmbedAllowed(list, "https://a.example.com")).toBe(true);
+    expect(isEmbedAllowed(list, "https://b.a.example.com:8443")).toBe(true);
+    expect(isEmbedAllowed(list, "https://example.com")).toBe(false);
+    expect(isEmbedAllowed(list, "https://notexample.com")).toBe(false);
+    expect(isEmbedAllowed(list, "https://a.example.com.evil.test")).toBe(false);
+  });
+
+  test("with a list, a missing, malformed or non-web origin is refused", () => {
+    const list = ["example.com"];
+    expect(isEmbedAllowed(list, undefined)).toBe(false);
+    expect(isEmbedAllowed(list, "")).toBe(false);
+    expect(isEmbedAllowed(list, "example.com")).toBe(false);
+    expect(isEmbedAllowed(list, "file:///example.com/index.html")).toBe(false);
+    expect(isEmbedAllowed(list, "null")).toBe(false);
   });
 });

@@ -58,6 +58,10 @@ export const vConversationStatus = v.union(
 );
 export type ConversationStatus = Infer<typeof vConversationStatus>;
 
+/** A visitor's satisfaction rating of an ended conversation: 1 (bad) to 5 (great). */
+export const vCsat = v.object({ rating: v.number(), comment: v.optional(v.string()) });
+export type Csat = Infer<typeof vCsat>;
+
 export const vChannel = v.union(v.literal("chat"), v.literal("voice"));
 export type Channel = Infer<typeof vChannel>;
 
@@ -104,6 +108,8 @@ export const vPublicWidgetSettings = v.object({
   logoUrl: v.union(v.string(), v.null()),
   preChatFields: vPreChatFields,
   voiceEnabled: v.boolean(),
+  /** Whether the page embedding the widget is on the allow-list (never the list itself). */
+  embedAllowed: v.boolean(),
 });
 export type PublicWidgetSettings = Infer<typeof vPublicWidgetSettings>;
 
@@ -123,4 +129,5 @@ export const LIMITS = {
   suggestions: 3,
   allowedDomains: 20,
   messageBody: 4_000,
+  csatComment: 1_000,
 } as const;

@@ -2,11 +2,12 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
+import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { escalate as handOver, getVisitorConversation } from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { enforceRateLimit } from "../lib/rateLimits";
-import { vChannel, vConversationStatus } from "../lib/validators";
+import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
 import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
 
 /** What a visitor may see of one of their conversations. */
@@ -17,6 +18,8 @@ const vVisitorConversation = v.object({
   channel: vChannel,
   lastMessageAt: v.number(),
   lastMessagePreview: v.optional(v.string()),
+  /** The visitor's own rating, once they gave one. */
+  csat: v.optional(vCsat),
 });
 
 function toVisitorConversation(conversation: Doc<"conversations">) {
@@ -27,6 +30,7 @@ function toVisitorConversation(conversation: Doc<"conversations">) {
     channel: conversation.channel,
     lastMessageAt: conversation.lastMessageAt,
     lastMessagePreview: conversation.lastMessagePreview,
+    csat: conversation.csat,
   };
 }
 
@@ -98,6 +102,42 @@ export const escalate = visitorMutation({
       throw appError("CONFLICT", "This conversation has ended. Please start a new one.");
     }
     await handOver(ctx, conversation, { type: "visitor", contactSessionId: ctx.session._id });
+    return toVisitorConversation((await ctx.db.get("conversations", conversation._id))!);
+  },
+});
+
+/**
+ * Rate an ended conversation (CSAT): an integer from 1 to 5 and an optional
+ * comment. Rating again replaces the earlier rating, so a visitor who
+ * mis-clicked can correct it; there is only ever one rating per conversation.
+ */
+export const rate = visitorMutation({
+  args: {
+    conversationId: v.id("conversations"),
+    rating: v.number(),
+    comment: v.optional(v.string()),
+  },
+  limits: { comment: LIMITS.csatComment },
+  returns: vVisitorConversation,
+  handler: async (ctx, args) => {
+    const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
+    if (!Number.isInteger(args.rating) || args.rating < 1 || args.rating > 5) {
+      throw appError("INVALID_INPUT", "Please choose a rating from 1 to 5.");
+    }
+    if (conversation.status !== "resolved") {
+      throw appError("CONFLICT", "You can rate this conversation once it has ended.");
+    }
+    const comment = args.comment?.trim() || undefined;
+    await ctx.db.patch("conversations", conversation._id, {
+      csat: { rating: args.rating, ...(comment ? { comment } : {}) },
+    });
+    await audit(ctx, {
+      organizationId: conversation.organizationId,
+      actor: { type: "visitor", contactSessionId: ctx.session._id },
+      action: "conversation.rated",
+      targetId: conversation._id,
+      details: { rating: String(args.rating) },
+    });
     return toVisitorConversation((await ctx.db.get("conversations", conversation._id))!);
   },
 });

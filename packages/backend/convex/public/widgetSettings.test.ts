@@ -25,7 +25,40 @@ describe("public/widgetSettings.getByOrganization", () => {
       logoUrl: null,
       preChatFields: { name: "optional", email: "optional" },
       voiceEnabled: false,
+      // Allowed domains are listed and no host page was named: the widget must refuse.
+      embedAllowed: false,
     });
+  });
+
+  test("says whether the host page may embed the widget, never revealing the list", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const embedAllowed = async (hostOrigin?: string) =>
+      (
+        await t.query(api.public.widgetSettings.getByOrganization, {
+          organizationId: "org_a",
+          hostOrigin,
+        })
+      ).embedAllowed;
+
+    // No list: every host may embed.
+    expect(await embedAllowed("https://anywhere.test")).toBe(true);
+    expect(await embedAllowed()).toBe(true);
+
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.update, {
+      allowedDomains: ["shop.acme.com", "*.acme.dev"],
+    });
+    expect(await embedAllowed("https://shop.acme.com")).toBe(true);
+    expect(await embedAllowed("https://preview.acme.dev")).toBe(true);
+    expect(await embedAllowed("https://acme.dev")).toBe(false);
+    expect(await embedAllowed("https://copycat.test")).toBe(false);
+    expect(await embedAllowed()).toBe(false);
+
+    const settings = await t.query(api.public.widgetSettings.getByOrganization, {
+      organizationId: "org_a",
+      hostOrigin: "https://copycat.test",
+    });
+    expect(JSON.stringify(settings)).not.toMatch(/acme\.(com|dev)/);
   });
 
   test("an unknown organization id is not found; an absurd one is refused", async () => {
