@@ -24,7 +24,7 @@ const options = {
   minify: true,
   format: "iife",
   platform: "browser",
-  target: "es2018",
+  target: "es2020",
   legalComments: "none",
   sourcemap: watch ? "linked" : false,
   define: { __PARLEY_WIDGET_URL__: JSON.stringify(widgetUrl) },

@@ -4,9 +4,21 @@
  *   <script src="https://…/parley.js" data-organization-id="…" async></script>
  *
  * It adds a launcher button and, the first time the visitor opens the chat, an
- * iframe with the widget app. Everything else happens inside that iframe, so
- * this file stays small and has no dependencies.
+ * iframe with the widget app. Everything else happens inside that iframe; the
+ * two talk only through `@parley/widget-protocol`. This file stays small (the
+ * budget is 2 KB gzipped, `pnpm --filter @parley/bench embed-size`) and has no
+ * runtime dependencies.
+ *
+ * Styles are set through the CSSOM (`style.cssText`), which a host page's
+ * Content-Security-Policy allows even without 'unsafe-inline'.
  */
+import {
+  pack,
+  readWidgetMessage,
+  type HostMessage,
+  type Identity,
+  type LauncherPosition,
+} from "@parley/widget-protocol";
 
 /** Replaced at build time by build.mjs (PARLEY_WIDGET_URL). */
 declare const __PARLEY_WIDGET_URL__: string;
@@ -18,14 +30,22 @@ export interface ParleyInitOptions {
   widgetUrl?: string;
 }
 
+export type ParleyEvent = "open" | "close" | "unread" | "ready";
+/** `unread` passes the number of unread replies; the other events pass nothing. */
+export type ParleyListener = (unread?: number) => void;
+
 export interface ParleyApi {
   /** Adds the launcher. Calling it again replaces the previous instance. */
   init(options: ParleyInitOptions): void;
   open(): void;
   close(): void;
   toggle(): void;
-  /** Removes the launcher and the iframe. */
+  /** Removes the launcher and the iframe. Listeners added with `on` stay. */
   destroy(): void;
+  /** Prefills the pre-chat form with what the host page knows about the visitor. */
+  identify(identity: Identity): void;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on(event: ParleyEvent, listener: ParleyListener): () => void;
 }
 
 declare global {
@@ -35,158 +55,214 @@ declare global {
 }
 
 interface Instance {
-  widgetSrc: string;
+  src: string;
+  /** The widget's origin: the only origin we post to and accept messages from. */
+  origin: string;
+  /** localStorage key of the launcher look the widget last reported. */
+  key: string;
   launcher: HTMLButtonElement;
-  frame: HTMLIFrameElement | undefined;
-  isOpen: boolean;
+  badge: HTMLSpanElement;
+  frame?: HTMLIFrameElement;
+  open?: boolean;
+  unread: number;
+  /** The launcher's color and side, as the widget reported them. */
+  look: [string, LauncherPosition];
 }
 
-const LOG_PREFIX = "[Parley]";
-const Z_INDEX = "2147483000";
-// Matches the widget theme's --primary (packages/ui globals.css).
-const ACCENT = "#2357dc";
-
-const CHAT_ICON =
-  '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
-const CLOSE_ICON =
-  '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M18 6 6 18M6 6l12 12"/></svg>';
+const LOG = "[Parley]";
+const FIXED = "position:fixed;z-index:2147483000;";
+const ICON =
+  '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="';
 
 // Only readable while the script first runs, so capture it now.
-const currentScript =
-  document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
-
+const script = document.currentScript as HTMLScriptElement | null;
+// Phones get the chat full screen.
+const small = matchMedia("(max-width: 640px)");
+const listeners: { [E in ParleyEvent]?: ParleyListener[] } = {};
+let identity: Identity = {};
 let instance: Instance | undefined;
 
-function buildWidgetSrc(options: ParleyInitOptions): string | undefined {
-  const base = options.widgetUrl ?? currentScript?.dataset.widgetUrl ?? __PARLEY_WIDGET_URL__;
-  let url: URL;
-  try {
-    url = new URL(base, document.baseURI);
-  } catch {
-    console.error(`${LOG_PREFIX} Invalid widget URL "${base}".`);
-    return undefined;
-  }
-  url.searchParams.set("organizationId", options.organizationId);
-  return url.toString();
+function emit(event: ParleyEvent, unread?: number): void {
+  for (const listener of listeners[event] ?? []) listener(unread);
 }
 
-function createLauncher(): HTMLButtonElement {
-  const button = document.createElement("button");
-  button.type = "button";
-  Object.assign(button.style, {
-    position: "fixed",
-    right: "20px",
-    bottom: "20px",
-    width: "56px",
-    height: "56px",
-    padding: "0",
-    border: "none",
-    borderRadius: "50%",
-    background: ACCENT,
-    color: "#fff",
-    cursor: "pointer",
-    display: "flex",
-    alignItems: "center",
-    justifyContent: "center",
-    boxShadow: "0 6px 24px rgba(0, 0, 0, 0.2)",
-    zIndex: Z_INDEX,
-  });
-  button.addEventListener("click", toggle);
-  return button;
+/** Post to the widget, addressed to its origin only. Before the widget is ready nothing listens, and nothing is lost: `init` carries the state. */
+function post(message: HostMessage): void {
+  instance?.frame?.contentWindow?.postMessage(pack(message), instance.origin);
 }
 
-function createFrame(src: string): HTMLIFrameElement {
-  const frame = document.createElement("iframe");
-  frame.src = src;
-  frame.title = "Parley chat";
-  Object.assign(frame.style, {
-    position: "fixed",
-    right: "20px",
-    bottom: "88px",
-    width: "min(400px, calc(100vw - 40px))",
-    height: "min(600px, calc(100vh - 108px))",
-    border: "none",
-    borderRadius: "16px",
-    background: "#fff",
-    boxShadow: "0 12px 48px rgba(0, 0, 0, 0.2)",
-    zIndex: Z_INDEX,
-  });
-  return frame;
-}
-
-/** Syncs the launcher and iframe with `isOpen`; creates the iframe on first open. */
+/** Syncs the launcher and iframe with the instance; creates the iframe on first open. */
 function render(current: Instance): void {
-  const { launcher, isOpen } = current;
-  launcher.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
-  launcher.setAttribute("aria-label", isOpen ? "Close chat" : "Open chat");
-  launcher.setAttribute("aria-expanded", String(isOpen));
+  const { launcher, badge, open, unread, look } = current;
+  const side = look[1] === "bottom-left" ? "left:20px;" : "right:20px;";
+  const full = open && small.matches;
+  launcher.innerHTML =
+    ICON +
+    (open
+      ? "M18 6 6 18M6 6l12 12"
+      : "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z") +
+    '"/></svg>';
+  launcher.append(badge);
+  launcher.setAttribute(
+    "aria-label",
+    open ? "Close chat" : unread ? `Open chat (${unread} unread)` : "Open chat",
+  );
+  launcher.setAttribute("aria-expanded", String(!!open));
+  launcher.style.cssText = `${FIXED}${side}bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;background:${look[0]};color:#fff;cursor:pointer;display:${full ? "none" : "flex"};align-items:center;justify-content:center;box-shadow:0 6px 24px #0003`;
+  badge.textContent = String(unread);
+  badge.style.cssText = `position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#dc2626;font:12px/20px sans-serif;display:${unread && !open ? "block" : "none"}`;
 
-  if (isOpen && !current.frame) {
-    current.frame = createFrame(current.widgetSrc);
-    document.body.appendChild(current.frame);
+  if (open && !current.frame) {
+    current.frame = document.createElement("iframe");
+    current.frame.src = current.src;
+    current.frame.title = "Parley chat";
+    document.body.append(current.frame);
   }
-  if (current.frame) current.frame.style.display = isOpen ? "block" : "none";
+  if (current.frame) {
+    current.frame.style.cssText =
+      FIXED +
+      (full
+        ? "inset:0;width:100%;height:100%;"
+        : `${side}bottom:88px;width:min(400px,calc(100vw - 40px));height:min(600px,calc(100vh - 108px));border-radius:16px;`) +
+      `border:0;background:#fff;box-shadow:0 12px 48px #0003;display:${open ? "block" : "none"}`;
+  }
+}
+
+function onMessage(event: MessageEvent): void {
+  const current = instance;
+  // Only our own widget's frame, from the widget's origin.
+  if (
+    !current?.frame ||
+    event.source !== current.frame.contentWindow ||
+    event.origin !== current.origin
+  ) {
+    return;
+  }
+  const message = readWidgetMessage(event.data);
+  if (message?.type === "ready") {
+    post({
+      type: "init",
+      pageUrl: location.href,
+      referrer: document.referrer,
+      identity,
+      open: !!current.open,
+    });
+    emit("ready");
+  } else if (message?.type === "settings") {
+    current.look = [message.color, message.position];
+    try {
+      localStorage.setItem(current.key, JSON.stringify(current.look));
+    } catch {
+      // Storage may be blocked; the defaults show until the widget reports again.
+    }
+    render(current);
+  } else if (message?.type === "unread") {
+    current.unread = current.open ? 0 : message.count;
+    render(current);
+    if (current.unread) emit("unread", current.unread);
+  } else if (message) {
+    setOpen(false);
+  }
+}
+
+function onKeyDown(event: KeyboardEvent): void {
+  if (event.key === "Escape") setOpen(false);
 }
 
 function init(options: ParleyInitOptions): void {
-  if (!options.organizationId) {
-    console.error(`${LOG_PREFIX} init() needs an organizationId.`);
+  const organizationId = options.organizationId;
+  let url: URL | undefined;
+  try {
+    url = new URL(
+      options.widgetUrl ?? script?.dataset.widgetUrl ?? __PARLEY_WIDGET_URL__,
+      document.baseURI,
+    );
+  } catch {
+    // Reported just below.
+  }
+  if (!url || !organizationId) {
+    console.error(LOG, "Invalid init() options.");
     return;
   }
-  const widgetSrc = buildWidgetSrc(options);
-  if (!widgetSrc) return;
+  url.searchParams.set("organizationId", organizationId);
+  url.searchParams.set("hostOrigin", location.origin);
 
   destroy();
-  const current: Instance = {
-    widgetSrc,
-    launcher: createLauncher(),
-    frame: undefined,
-    isOpen: false,
-  };
-  instance = current;
+  const key = "parley:launcher:" + organizationId;
+  let look: Instance["look"] | null = null;
+  try {
+    // Validated before it was stored; only this page's own scripts can have changed it since.
+    look = JSON.parse(localStorage.getItem(key)!) as Instance["look"] | null;
+  } catch {
+    // Blocked or corrupt storage: use the defaults.
+  }
+  const launcher = document.createElement("button");
+  launcher.onclick = toggle;
+  const current: Instance = (instance = {
+    src: url.href,
+    origin: url.origin,
+    key,
+    launcher,
+    badge: document.createElement("span"),
+    unread: 0,
+    // Until the widget reports the organization's look: the widget theme's default color.
+    look: look ?? ["#2357dc", "bottom-right"],
+  });
   render(current);
 
   const mount = () => {
     // destroy() or another init() may have run while the page was loading.
-    if (instance === current) document.body.appendChild(current.launcher);
+    if (instance === current) document.body.append(launcher);
   };
   if (document.body) mount();
   else document.addEventListener("DOMContentLoaded", mount, { once: true });
 }
 
-function setOpen(isOpen: boolean): void {
-  if (!instance) {
-    console.warn(`${LOG_PREFIX} Call init() first.`);
-    return;
-  }
-  if (instance.isOpen === isOpen || !instance.launcher.isConnected) return;
-  instance.isOpen = isOpen;
-  render(instance);
-}
-
-function open(): void {
-  setOpen(true);
-}
-
-function close(): void {
-  setOpen(false);
+function setOpen(open: boolean): void {
+  const current = instance;
+  if (!current || !current.open === !open || !current.launcher.isConnected) return;
+  current.open = open;
+  if (open) current.unread = 0;
+  render(current);
+  post({ type: "visibility", open });
+  (open ? current.frame?.contentWindow : current.launcher)?.focus();
+  emit(open ? "open" : "close");
 }
 
 function toggle(): void {
-  setOpen(!instance?.isOpen);
+  setOpen(!instance?.open);
 }
 
 function destroy(): void {
-  if (!instance) return;
-  instance.launcher.remove();
-  instance.frame?.remove();
+  instance?.launcher.remove();
+  instance?.frame?.remove();
   instance = undefined;
 }
 
 if (window.Parley) {
-  console.warn(`${LOG_PREFIX} The loader was included twice; keeping the first one.`);
+  console.warn(LOG, "Loaded twice.");
 } else {
-  window.Parley = { init, open, close, toggle, destroy };
-  const organizationId = currentScript?.dataset.organizationId;
+  window.Parley = {
+    init,
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle,
+    destroy,
+    identify(next) {
+      identity = { name: next.name, email: next.email };
+      post({ type: "identify", identity });
+    },
+    on(event, listener) {
+      (listeners[event] ??= []).push(listener);
+      return () => {
+        listeners[event] = listeners[event]?.filter((other) => other !== listener);
+      };
+    },
+  };
+  // Added once; they do nothing while there is no instance.
+  addEventListener("message", onMessage);
+  addEventListener("keydown", onKeyDown);
+  small.onchange = () => instance && render(instance);
+  const organizationId = script?.dataset.organizationId;
   if (organizationId) init({ organizationId });
 }

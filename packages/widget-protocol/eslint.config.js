@@ -1,0 +1,3 @@
+import { baseConfig, browserConfig } from "@parley/eslint-config/base";
+
+export default [...baseConfig, ...browserConfig];
