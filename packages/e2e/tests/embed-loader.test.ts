@@ -1,0 +1,237 @@
+/**
+ * Journey: the host page drives the embed through `window.Parley` and the
+ * message protocol: identify() prefills the pre-chat form, the launcher takes
+ * the organization's color, Escape closes the chat, an operator's reply that
+ * arrives while the chat is closed shows an unread badge, and phones get the
+ * chat full screen.
+ */
+import { DEMO_USERS, DEMO_WIDGET } from "@parley/dev";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+
+import { launchBrowser } from "./harness";
+
+const stack = inject("stack");
+
+/** The part of the loader's `window.Parley` these tests call. */
+type Parley = {
+  on(event: string, listener: (count?: number) => void): () => void;
+  identify(identity: { name?: string; email?: string }): void;
+  destroy(): void;
+};
+declare global {
+  interface Window {
+    Parley?: Parley;
+  }
+}
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** "#0f766e" as the browser reports a computed color. */
+function rgb(hex: string) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** Call the backend over Convex's HTTP API as a demo member, signed in like the dashboard. */
+async function asMember(
+  member: keyof typeof DEMO_USERS,
+  kind: "query" | "mutation",
+  path: string,
+  args: Record<string, unknown>,
+): Promise<unknown> {
+  const directory = (await (await fetch(`${stack.urls.web}/api/local-auth/directory`)).json()) as {
+    users: { id: string; email: string }[];
+  };
+  const user = directory.users.find(({ email }) => email === DEMO_USERS[member].email);
+  const session = await fetch(`${stack.urls.web}/api/local-auth/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ userId: user?.id, organizationId: stack.organizationId }),
+  });
+  const cookie = session.headers.get("set-cookie")?.split(";")[0] ?? "";
+  const { token } = (await (
+    await fetch(`${stack.urls.web}/api/local-auth/token`, { headers: { cookie } })
+  ).json()) as { token: string };
+  const response = await fetch(`${stack.urls.backend}/api/${kind}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ path, args, format: "json" }),
+  });
+  const body = (await response.json()) as { status: string; value?: unknown };
+  if (body.status !== "success") throw new Error(`${path} failed: ${JSON.stringify(body)}`);
+  return body.value;
+}
+
+/** The launcher's computed background color. */
+const launcherColor = (page: Page) =>
+  page.evaluate(() => {
+    const launcher = document.querySelector<HTMLButtonElement>("button[aria-expanded]");
+    return launcher ? getComputedStyle(launcher).backgroundColor : null;
+  });
+
+describe("the embed loader's API and protocol", () => {
+  test("identify, launcher color, Escape, an unread badge for a reply while closed, CSAT", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(stack.urls.demo);
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
+    await page.evaluate(() => {
+      const log: string[] = [];
+      (window as unknown as { parleyEvents: string[] }).parleyEvents = log;
+      for (const event of ["ready", "open", "close", "unread"] as const) {
+        window.Parley!.on(event, (count) =>
+          log.push(count === undefined ? event : `${event}:${count}`),
+        );
+      }
+      window.Parley!.identify({ name: "Ida Identified", email: "ida@host.test" });
+    });
+
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const widget: FrameLocator = page.frameLocator('iframe[title="Parley chat"]');
+    // identify() reached the widget through the protocol and prefilled the form.
+    await expect.poll(() => widget.getByLabel("Name").inputValue()).toBe("Ida Identified");
+    expect(await widget.getByLabel("Email").inputValue()).toBe("ida@host.test");
+    // The widget told the loader the organization's color.
+    await expect.poll(() => launcherColor(page)).toBe(rgb(DEMO_WIDGET.primaryColor));
+
+    await widget.getByRole("button", { name: "Start chatting" }).click();
+    await widget.getByRole("button", { name: "Start a new chat" }).click();
+    await widget.getByRole("button", { name: "Talk to a human" }).click();
+    await widget.locator('[data-role="system"]').waitFor();
+
+    // Escape (here, inside the widget) closes the chat.
+    await widget.getByRole("textbox", { name: "Message" }).press("Escape");
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
+    expect(await page.locator('iframe[title="Parley chat"]').isVisible()).toBe(false);
+
+    // An operator answers while the chat is closed: the launcher shows it.
+    const sessionToken = await page
+      .frames()
+      .find((frame) => frame.url().startsWith(stack.urls.widget))!
+      .evaluate((key) => localStorage.getItem(key), `parley:session:${stack.organizationId}`);
+    const conversations = (await (
+      await fetch(`${stack.urls.backend}/api/query`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          path: "public/conversations:list",
+          args: { sessionToken, paginationOpts: { numItems: 1, cursor: null } },
+          format: "json",
+        }),
+      })
+    ).json()) as { value: { page: { _id: string }[] } };
+    const conversationId = conversations.value.page[0]!._id;
+    // The team sees who the visitor is and the host page they wrote from (passed by the loader).
+    expect(
+      await asMember("operator", "query", "private/conversations:get", { conversationId }),
+    ).toMatchObject({
+      status: "escalated",
+      contact: {
+        name: "Ida Identified",
+        email: "ida@host.test",
+        metadata: { pageUrl: `${stack.urls.demo}/`, language: expect.any(String) as string },
+      },
+    });
+    await asMember("operator", "mutation", "private/messages:send", {
+      conversationId,
+      body: "Hi, Oscar here. How can I help?",
+    });
+    await page.getByRole("button", { name: "Open chat (1 unread)" }).waitFor();
+
+    // Opening clears the badge and shows the operator's reply.
+    await page.getByRole("button", { name: "Open chat" }).click();
+    await widget
+      .locator('[data-role="operator"]', { hasText: "Hi, Oscar here. How can I help?" })
+      .waitFor();
+    // Escape on the host page closes it as well.
+    await page.locator("body").press("Escape");
+    await page.getByRole("button", { name: "Open chat", exact: true }).waitFor();
+
+    const events = await page.evaluate(
+      () => (window as unknown as { parleyEvents: string[] }).parleyEvents,
+    );
+    expect(events).toContain("ready");
+    expect(events.filter((event) => event === "open")).toHaveLength(2);
+    expect(events.filter((event) => event === "close")).toHaveLength(2);
+    expect(events).toContain("unread:1");
+
+    // The team ends the conversation: the visitor sees it live and rates it.
+    await page.getByRole("button", { name: "Open chat" }).click();
+    await asMember("operator", "mutation", "private/conversations:setStatus", {
+      conversationId,
+      status: "resolved",
+    });
+    await widget.getByText("This conversation has ended.").waitFor();
+    expect(await widget.getByRole("textbox", { name: "Message" }).count()).toBe(0);
+    await widget.getByRole("radio", { name: "4 out of 5" }).click();
+    await widget.getByRole("textbox", { name: "Comment" }).fill("Oscar was quick.");
+    await widget.getByRole("button", { name: "Send feedback" }).click();
+    await widget.getByText("You rated this conversation 4 out of 5.").waitFor();
+    const rated = (await (
+      await fetch(`${stack.urls.backend}/api/query`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          path: "public/conversations:get",
+          args: { sessionToken, conversationId },
+          format: "json",
+        }),
+      })
+    ).json()) as { value: { csat?: unknown } };
+    expect(rated.value.csat).toEqual({ rating: 4, comment: "Oscar was quick." });
+    await context.close();
+  });
+
+  test("on a phone the chat opens full screen; destroy() removes everything", async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(stack.urls.demo);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const frame = page.locator('iframe[title="Parley chat"]');
+    await frame.waitFor();
+    expect(await frame.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 700 });
+    // The widget's own close button works (the launcher is hidden under the full-screen chat).
+    await page
+      .frameLocator('iframe[title="Parley chat"]')
+      .getByRole("button", { name: "Close chat" })
+      .click();
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
+
+    await page.evaluate(() => window.Parley!.destroy());
+    expect(await page.locator('iframe[title="Parley chat"]').count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Open chat" }).count()).toBe(0);
+    await context.close();
+  });
+
+  test("on a host outside the allowed domains the widget refuses, saying why", async () => {
+    await asMember("admin", "mutation", "private/widgetSettings:update", {
+      allowedDomains: ["shop.acme-outdoor.test", "*.acme-outdoor.test"],
+    });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(stack.urls.demo);
+      await page.getByRole("button", { name: "Open chat" }).click();
+      const widget = page.frameLocator('iframe[title="Parley chat"]');
+      const refusal = widget.locator("p[role=alert]");
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain(
+        `This chat is not enabled on ${new URL(stack.urls.demo).host}.`,
+      );
+      expect(await widget.getByRole("button", { name: "Start chatting" }).count()).toBe(0);
+      // The host page is unaffected: the launcher still closes the chat.
+      await page.getByRole("button", { name: "Close chat" }).click();
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await context.close();
+    } finally {
+      await asMember("admin", "mutation", "private/widgetSettings:update", { allowedDomains: [] });
+    }
+  });
+});
