@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 
 import { localReply, searchTerms } from "./agent/localResponder";
 import { DeltaWriter, words } from "./agent/stream";
-import { chunkText } from "./knowledge";
+import { chunkText, rankPassages } from "./knowledge";
 
 describe("lib/knowledge.chunkText", () => {
   test("keeps paragraphs whole, merges short ones, cuts long ones between sentences", () => {
@@ -13,6 +13,20 @@ describe("lib/knowledge.chunkText", () => {
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1_200);
     expect(chunks.join(" ").replace(/\s+/g, " ")).toBe(long.replace(/\s+/g, " "));
     expect(chunkText("   \n\n  ")).toEqual([]);
+  });
+});
+
+describe("lib/knowledge.rankPassages", () => {
+  test("puts the passage covering most of the question first, keeping ties in engine order", () => {
+    const warranty = { text: "All Acme tents carry a 5-year warranty." };
+    const ridge = { text: "The Ridge 2P tent floor measures 215 by 130 cm." };
+    const other = { text: "Tent pegs are sold separately." };
+    expect(rankPassages("ridge 2p tent floor size", [warranty, other, ridge])).toEqual([
+      ridge,
+      warranty,
+      other,
+    ]);
+    expect(rankPassages("", [warranty, ridge])).toEqual([warranty, ridge]);
   });
 });
 

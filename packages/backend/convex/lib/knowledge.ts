@@ -49,3 +49,37 @@ export function chunkText(text: string): string[] {
   if (current) chunks.push(current);
   return chunks;
 }
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/**
+ * Order search candidates by how much of the query they cover: distinct
+ * query terms present (a word starting with the term counts, as in Convex's
+ * prefix search), then how often they occur. Ties keep the search engine's
+ * own order. Convex already ranks by relevance; this keeps the best passage
+ * first when the engine does not (the local runtime returns matches unranked).
+ */
+export function rankPassages<T extends { text: string }>(query: string, candidates: T[]): T[] {
+  const terms = [...new Set(words(query))];
+  if (terms.length === 0) return candidates;
+  const scored = candidates.map((candidate, index) => {
+    const passage = words(candidate.text);
+    let covered = 0;
+    let occurrences = 0;
+    for (const term of terms) {
+      const hits = passage.filter((word) => word.startsWith(term)).length;
+      if (hits > 0) covered++;
+      occurrences += Math.min(hits, 3);
+    }
+    return { candidate, index, covered, occurrences };
+  });
+  scored.sort(
+    (a, b) => b.covered - a.covered || b.occurrences - a.occurrences || a.index - b.index,
+  );
+  return scored.map((s) => s.candidate);
+}

@@ -97,3 +97,25 @@ describe("private/knowledgeBase", () => {
     });
   });
 });
+
+describe("system/knowledgeBase.search", () => {
+  test("ranks the passage that covers the question first, whatever the engine's order", async () => {
+    const t = setup();
+    const org = await createOrganization(t, "org_a");
+    const admin = asAdmin(t, "org_a");
+    await admin.mutation(api.private.knowledgeBase.addText, {
+      title: "Warranty",
+      text: "All Acme tents and backpacks carry a 5-year warranty.",
+    });
+    await admin.mutation(api.private.knowledgeBase.addText, {
+      title: "Ridge tent sizes",
+      text: "The Ridge 2P tent sleeps two people. Its floor measures 215 by 130 cm.",
+    });
+    const hits = await t.query(internal.system.knowledgeBase.search, {
+      organizationId: org._id,
+      query: "floor size ridge 2p tent",
+      limit: 3,
+    });
+    expect(hits.map((h) => h.title)).toEqual(["Ridge tent sizes", "Warranty"]);
+  });
+});
