@@ -74,6 +74,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
+    // Regenerate convex/_generated (offline), so functions added since the last run are typed.
+    await promisify(execFile)(process.execPath, ["scripts/codegen.mjs"], {
+      cwd: path.join(rootDir, "packages", "backend"),
+      env: baseEnv,
+    });
     const embedDir = path.join(rootDir, "apps", "embed");
     const embedEnv = { ...baseEnv, PARLEY_WIDGET_URL: urls.widget };
     await promisify(execFile)(process.execPath, ["build.mjs"], { cwd: embedDir, env: embedEnv });
