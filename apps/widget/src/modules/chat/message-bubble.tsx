@@ -3,8 +3,18 @@
 import type { api } from "@parley/backend/api";
 import type { FunctionReturnType } from "convex/server";
 
-import { Markdown } from "./markdown";
+import dynamic from "next/dynamic";
+
 import { isPending } from "./use-send-message";
+
+/**
+ * The Markdown renderer (react-markdown, ~35 KB gzipped) is its own chunk,
+ * fetched when the first message renders rather than with the widget's first load.
+ */
+const Markdown = dynamic(() => import("./markdown").then((module) => module.Markdown), {
+  ssr: false,
+  loading: () => null,
+});
 
 /** Only web links become clickable; anything else (e.g. `javascript:`) shows as text. */
 const webUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
