@@ -4,7 +4,11 @@ import { v } from "convex/values";
 import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
-import { ensureWidgetSettings, type EditableWidgetSettings } from "../lib/widgetDefaults";
+import {
+  ensureWidgetSettings,
+  findWidgetSettings,
+  type EditableWidgetSettings,
+} from "../lib/widgetDefaults";
 import { LIMITS, vPreChatFields, vWidgetPosition } from "../lib/validators";
 import schema from "../schema";
 
@@ -15,10 +19,7 @@ export const get = orgQuery({
   args: {},
   returns: v.union(vSettings, v.null()),
   handler: async (ctx) => {
-    return await ctx.db
-      .query("widgetSettings")
-      .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
-      .unique();
+    return await findWidgetSettings(ctx, ctx.organizationId);
   },
 });
 

@@ -5,7 +5,7 @@ import { findSession, visitorMutation, widgetMutation, widgetQuery } from "../li
 import { enforceRateLimit } from "../lib/rateLimits";
 import { generateToken, hashToken } from "../lib/tokens";
 import { LIMITS, vSessionMetadata } from "../lib/validators";
-import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /** A session lasts this long after it was created or last refreshed. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -26,11 +26,7 @@ export const create = widgetMutation({
   returns: v.object({ sessionToken: v.string(), expiresAt: v.number() }),
   handler: async (ctx, args) => {
     const organizationId = ctx.organization._id;
-    const settings =
-      (await ctx.db
-        .query("widgetSettings")
-        .withIndex("by_organization_id", (q) => q.eq("organizationId", organizationId))
-        .unique()) ?? DEFAULT_WIDGET_SETTINGS;
+    const settings = await widgetSettingsOrDefaults(ctx, organizationId);
 
     const name = args.name?.trim() || undefined;
     const email = args.email?.trim().toLowerCase() || undefined;

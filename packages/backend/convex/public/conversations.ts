@@ -8,7 +8,7 @@ import { escalate as handOver, getVisitorConversation } from "../lib/conversatio
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
-import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /** What a visitor may see of one of their conversations. */
 const vVisitorConversation = v.object({
@@ -40,11 +40,7 @@ export const create = visitorMutation({
   returns: v.id("conversations"),
   handler: async (ctx) => {
     await enforceRateLimit(ctx, "createConversation", ctx.session._id);
-    const settings =
-      (await ctx.db
-        .query("widgetSettings")
-        .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organizationId))
-        .unique()) ?? DEFAULT_WIDGET_SETTINGS;
+    const settings = await widgetSettingsOrDefaults(ctx, ctx.organizationId);
     const now = Date.now();
     const conversationId = await ctx.db.insert("conversations", {
       organizationId: ctx.organizationId,

@@ -3,7 +3,7 @@ import { v } from "convex/values";
 import { isEmbedAllowed } from "../lib/allowedDomains";
 import { widgetQuery } from "../lib/functions";
 import { LIMITS, vPublicWidgetSettings, type PublicWidgetSettings } from "../lib/validators";
-import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+import { DEFAULT_WIDGET_SETTINGS, findWidgetSettings } from "../lib/widgetDefaults";
 
 /**
  * What the widget needs to render for an organization. Only public fields
@@ -19,10 +19,7 @@ export const getByOrganization = widgetQuery({
   limits: { hostOrigin: LIMITS.url },
   returns: vPublicWidgetSettings,
   handler: async (ctx, args): Promise<PublicWidgetSettings> => {
-    const stored = await ctx.db
-      .query("widgetSettings")
-      .withIndex("by_organization_id", (q) => q.eq("organizationId", ctx.organization._id))
-      .unique();
+    const stored = await findWidgetSettings(ctx, ctx.organization._id);
     const settings = stored ?? DEFAULT_WIDGET_SETTINGS;
     const logoStorageId = stored?.logoStorageId;
     return {

@@ -7,7 +7,7 @@ import { localResponder, MAX_CONTEXT_TURNS, modelResponder } from "../lib/agent/
 import { DeltaWriter } from "../lib/agent/stream";
 import { env } from "../lib/env";
 import { vMessageRole } from "../lib/validators";
-import { DEFAULT_WIDGET_SETTINGS } from "../lib/widgetDefaults";
+import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /** Longest reply the agent may write, in characters (a cost and abuse guard). */
 export const MAX_REPLY_CHARACTERS = 2_000;
@@ -38,14 +38,11 @@ export const context = internalQuery({
       .take(MAX_CONTEXT_TURNS);
     if (recent.find((m) => m.role === "visitor")?._id !== messageId) return null;
     const organization = await ctx.db.get("organizations", conversation.organizationId);
-    const settings = await ctx.db
-      .query("widgetSettings")
-      .withIndex("by_organization_id", (q) => q.eq("organizationId", conversation.organizationId))
-      .unique();
+    const settings = await widgetSettingsOrDefaults(ctx, conversation.organizationId);
     return {
       organizationId: conversation.organizationId,
       organizationName: organization?.name ?? "the company",
-      agentName: (settings ?? DEFAULT_WIDGET_SETTINGS).agentName,
+      agentName: settings.agentName,
       history: recent.reverse().map((m) => ({ role: m.role, body: m.body })),
     };
   },
