@@ -165,6 +165,21 @@ const cases: Record<
     wrongType: ({ conversationId }) => ({ conversationId, body: ["hi"] }),
     oversized: ({ conversationId }) => ({ conversationId, body: long(4001) }),
   },
+  "private/notifications:list": {
+    as: "admin",
+    wrongType: () => ({ paginationOpts: { numItems: "ten", cursor: null } }),
+    oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
+  },
+  "private/notifications:unreadCount": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/notifications:markRead": {
+    as: "admin",
+    wrongType: () => ({ through: "now" }),
+    oversized: () => ({ through: long(3000) }),
+  },
   "private/knowledgeBase:list": {
     as: "admin",
     wrongType: () => ({ paginationOpts: "all" }),

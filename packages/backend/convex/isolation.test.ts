@@ -68,6 +68,14 @@ async function twoOrganizations() {
 
 type World = Awaited<ReturnType<typeof twoOrganizations>>;
 
+/** A's visitor asks for a human, which notifies A's team. */
+async function handOver({ t, visitorA, conversationA }: World) {
+  await t.mutation(api.public.conversations.escalate, {
+    sessionToken: visitorA,
+    conversationId: conversationA,
+  });
+}
+
 const page = { paginationOpts: { numItems: 50, cursor: null } };
 
 const cases: Record<string, (w: World) => Promise<void>> = {
@@ -287,6 +295,33 @@ const cases: Record<string, (w: World) => Promise<void>> = {
       ),
     ).toMatchObject({ code: "NOT_FOUND" });
     expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/notifications:list": async (w) => {
+    const { t } = w;
+    await handOver(w);
+    const result = await asOperator(t, "org_b").query(api.private.notifications.list, page);
+    expect(result.page).toEqual([]);
+  },
+
+  "private/notifications:unreadCount": async (w) => {
+    const { t } = w;
+    await handOver(w);
+    expect(await asOperator(t, "org_b").query(api.private.notifications.unreadCount, {})).toEqual({
+      count: 0,
+      more: false,
+    });
+  },
+
+  "private/notifications:markRead": async (w) => {
+    const { t, rowsOfA } = w;
+    await handOver(w);
+    const before = await rowsOfA();
+    await asOperator(t, "org_b").mutation(api.private.notifications.markRead, {});
+    expect(await rowsOfA()).toEqual(before);
+    expect(
+      (await asOperator(t, "org_a").query(api.private.notifications.unreadCount, {})).count,
+    ).toBe(1);
   },
 
   "private/knowledgeBase:list": async ({ t, sourceA }) => {

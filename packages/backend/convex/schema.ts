@@ -11,6 +11,7 @@ import {
   vMemberRole,
   vMessageRole,
   vMessageStatus,
+  vNotificationKind,
   vPlan,
   vPluginService,
   vPreChatFields,
@@ -48,6 +49,8 @@ export default defineSchema({
     organizationId: v.id("organizations"),
     userId: v.id("users"),
     role: vMemberRole,
+    /** Notifications created up to this time are read for this member. */
+    notificationsReadAt: v.optional(v.number()),
   })
     .index("by_organization_id_and_user_id", ["organizationId", "userId"])
     .index("by_user_id", ["userId"]),
@@ -181,6 +184,18 @@ export default defineSchema({
     type: v.string(),
     processedAt: v.number(),
   }).index("by_source_and_external_id", ["source", "externalId"]),
+
+  /**
+   * Things the team should act on (a visitor asked for a human, …), one feed
+   * per organization; each member's read position is on their membership.
+   */
+  notifications: defineTable({
+    organizationId: v.id("organizations"),
+    kind: vNotificationKind,
+    title: v.string(),
+    body: v.string(),
+    conversationId: v.optional(v.id("conversations")),
+  }).index("by_organization_id", ["organizationId"]),
 
   /** Who did what, per organization, for compliance and support. */
   auditLogs: defineTable({

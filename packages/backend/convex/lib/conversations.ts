@@ -3,6 +3,7 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { audit } from "./audit";
 import { appError } from "./errors";
+import { notifyEscalation } from "./notifications";
 import type { AuditActor, MessageRole, MessageStatus } from "./validators";
 
 const notFound = () => appError("NOT_FOUND", "This conversation does not exist.");
@@ -64,8 +65,9 @@ export async function addMessage(
 }
 
 /**
- * Hand the conversation to a human: the agent stops replying, and the visitor
- * is told someone will answer here. Idempotent.
+ * Hand the conversation to a human: the agent stops replying, the team gets
+ * a notification, and the visitor is told someone will answer here.
+ * Idempotent.
  */
 export async function escalate(
   ctx: MutationCtx,
@@ -74,6 +76,8 @@ export async function escalate(
 ) {
   if (conversation.status !== "unresolved") return false;
   await ctx.db.patch("conversations", conversation._id, { status: "escalated" });
+  // Before the system message below replaces the preview: the team should see the visitor's words.
+  await notifyEscalation(ctx, conversation, actor);
   await addMessage(ctx, conversation, {
     role: "system",
     body: "A member of the team has been notified and will reply here.",

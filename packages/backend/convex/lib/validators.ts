@@ -87,6 +87,10 @@ export const vKnowledgeSourceStatus = v.union(
   v.literal("failed"),
 );
 
+/** What a dashboard notification is about. */
+export const vNotificationKind = v.union(v.literal("conversation.escalated"));
+export type NotificationKind = Infer<typeof vNotificationKind>;
+
 export const vWebhookSource = v.union(v.literal("clerk"), v.literal("vapi"));
 
 export const vAuditActor = v.union(
