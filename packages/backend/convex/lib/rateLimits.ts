@@ -18,6 +18,8 @@ export const rateLimiter = new RateLimiter(components.rateLimiter, {
   createConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
   /** Visitor messages, per session: a person typing, not a script. */
   sendMessage: { kind: "token bucket", rate: 20, period: MINUTE, capacity: 10 },
+  /** Ratings (and corrections of a rating), per visitor session. */
+  rateConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
   /** Visitor messages, per organization, across all its visitors. */
   organizationMessages: { kind: "token bucket", rate: 600, period: MINUTE, capacity: 300 },
   /** AI replies per organization and 30 days, by plan (the cost guard). */
@@ -39,7 +41,11 @@ export const rateLimiter = new RateLimiter(components.rateLimiter, {
 });
 
 export type RateLimitName =
-  "createSession" | "createConversation" | "sendMessage" | "organizationMessages";
+  | "createSession"
+  | "createConversation"
+  | "sendMessage"
+  | "organizationMessages"
+  | "rateConversation";
 
 /** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
 export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {

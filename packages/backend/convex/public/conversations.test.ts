@@ -217,6 +217,22 @@ describe("public/conversations.rate", () => {
     }
   });
 
+  test("rating is rate-limited per session", async () => {
+    const { t, sessionToken, conversationId } = await endedConversation();
+    for (let rating = 1; rating <= 5; rating++) {
+      await t.mutation(api.public.conversations.rate, { sessionToken, conversationId, rating });
+    }
+    expect(
+      await errorData(
+        t.mutation(api.public.conversations.rate, { sessionToken, conversationId, rating: 4 }),
+      ),
+    ).toMatchObject({ code: "RATE_LIMITED" });
+    // The last accepted rating stands.
+    expect(
+      (await t.query(api.public.conversations.get, { sessionToken, conversationId })).csat,
+    ).toEqual({ rating: 5 });
+  });
+
   test("another visitor cannot rate someone else's conversation", async () => {
     const { t, conversationId } = await endedConversation();
     const mallory = await createVisitor(t, "org_a", "Mallory");

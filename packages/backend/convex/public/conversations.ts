@@ -123,6 +123,8 @@ export const rate = visitorMutation({
     if (conversation.status !== "resolved") {
       throw appError("CONFLICT", "You can rate this conversation once it has ended.");
     }
+    // Every rating writes an audit record, so a script must not be able to rate in a loop.
+    await enforceRateLimit(ctx, "rateConversation", ctx.session._id);
     const comment = args.comment?.trim() || undefined;
     await ctx.db.patch("conversations", conversation._id, {
       csat: { rating: args.rating, ...(comment ? { comment } : {}) },
