@@ -80,7 +80,7 @@ export function globModules(dir: string, keyPrefix: string, generation?: number)
   for (const file of listFiles(dir)) {
     if (!isModuleFile(file)) continue;
     const key = `${keyPrefix}/${path.relative(dir, file).split(path.sep).join("/")}`;
-    modules[key] = () => importFile(file, generation);
+    modules[key] = onceLoaded(() => importFile(file, generation));
   }
   if (!Object.keys(modules).some((key) => key.includes("/_generated/"))) {
     throw new Error(
@@ -88,6 +88,26 @@ export function globModules(dir: string, keyPrefix: string, generation?: number)
     );
   }
   return modules;
+}
+
+/**
+ * The same module on every call once it has loaded. convex-test asks for a
+ * function's module on each call, and every `import()` of it, even one Node
+ * has cached, is resolved again by the loader hooks on their own thread (a
+ * round trip of a few hundred microseconds to milliseconds). A failed load is
+ * tried again on the next call.
+ */
+function onceLoaded(load: () => Promise<unknown>): () => Promise<unknown> {
+  let loaded: Promise<unknown> | null = null;
+  return () => {
+    if (loaded) return loaded;
+    const loading = load();
+    loaded = loading;
+    loading.catch(() => {
+      if (loaded === loading) loaded = null;
+    });
+    return loading;
+  };
 }
 
 /** Import a module's default export, failing with the file's name if it has none. */
