@@ -16,8 +16,11 @@
  *   restart, and the jobs of `crons.ts` (crons.ts);
  * - hot reload of the functions directory (a new generation of modules, see
  *   loader.ts), and each function's `console` output printed with its path;
- * - a per-commit memo of query results, so N subscribers to the same
- *   (function, args, identity) cost one execution per commit.
+ * - a cache of query results with the read set of each execution
+ *   (readSet.ts): a result stays valid across commits that wrote nothing it
+ *   read, so a commit re-runs only the queries it can change, N subscribers
+ *   to the same (function, args, identity) share one execution, and a set of
+ *   results is consistent at one timestamp without re-reading the others.
  */
 import { convexTest, type CommitEvent } from "convex-test";
 import {
@@ -32,7 +35,9 @@ import { CronRunner, readCronJobs, type CronJob } from "./crons.js";
 import { describeFailure, plainFailure, type FunctionFailure } from "./errors.js";
 import { createFunctionConsole, printFunctionLog, type FunctionLogSink } from "./logs.js";
 import { loadApp, loadAppCode, type LoadedApp, type ModuleMap } from "./modules.js";
+import { collectReads, ReadSet, type DocumentWrite } from "./readSet.js";
 import { DataStore } from "./store.js";
+import { installSyscallBridge } from "./syscalls.js";
 import { watchFunctions } from "./watch.js";
 
 export type FunctionKind = "query" | "mutation" | "action";
@@ -162,6 +167,30 @@ type TestInstance = ReturnType<typeof convexTest>;
 /** What `Engine.runSystem` handlers get: a mutation context with an action's file storage. */
 export type SystemCtx = Parameters<Parameters<TestInstance["run"]>[0]>[0];
 
+/** A cached query result, the timestamp it was read at, and what it read. */
+type CachedQuery = {
+  generation: number;
+  /** Settles once the execution is done; `result`, `ts` and `reads` are set by then. */
+  done: Promise<void>;
+  result: EncodedQueryResult | null;
+  ts: bigint;
+  reads: ReadSet;
+  /** Checked against every commit up to this timestamp: none of them touched it. */
+  checkedTs: bigint;
+  /** A commit at or before this timestamp (but after `ts`) touched it. */
+  staleAt: bigint | null;
+};
+
+/** A commit's writes, kept so that cached results can be checked against them. */
+type LoggedCommit = { ts: bigint; writes: DocumentWrite[] };
+
+/** How many recent commits the engine keeps for checking cached results (older results re-run). */
+const COMMIT_LOG_SIZE = 4_096;
+/** How many query results the cache holds (least recently used go first). */
+const QUERY_CACHE_SIZE = 10_000;
+/** How many times a consistent read re-runs the queries commits keep changing, before giving up. */
+const MAX_CONSISTENT_READ_ATTEMPTS = 10;
+
 /** How long `close()` lets running scheduled functions finish before saving. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -175,10 +204,16 @@ export class Engine {
   private readonly modulesByComponent = new Map<string, Map<string, () => Promise<unknown>>>();
   private readonly commitListeners = new Set<(ts: bigint) => void>();
   private observedTs = 0n;
-  private memo: { ts: bigint; results: Map<string, Promise<EncodedQueryResult>> } = {
-    ts: -1n,
-    results: new Map(),
-  };
+  /** The latest commit, as the commit hook reported it (it may not be durable yet). */
+  private committedTs = 0n;
+  private readonly queryCache = new Map<string, CachedQuery>();
+  /** Bumped when code or environment changes: every cached result is then stale. */
+  private queryGeneration = 0;
+  private readonly commitLog: LoggedCommit[] = [];
+  /** Every commit after this timestamp is in `commitLog`. */
+  private commitLogFrom = 0n;
+  /** How many query executions the cache has started (read by tests and benchmarks). */
+  queryRuns = 0;
   private poller: NodeJS.Timeout | undefined;
   private store: DataStore | null = null;
   private crons: CronRunner | null = null;
@@ -225,7 +260,7 @@ export class Engine {
         // A long transaction holds convex-test's lock: never stack polls behind it.
         if (polling) return;
         polling = true;
-        this.checkCommits()
+        this.pollClock()
           .catch((error: unknown) => this.onError("Polling for commits failed", error))
           .finally(() => (polling = false));
       }, pollIntervalMs);
@@ -238,6 +273,8 @@ export class Engine {
    * recovered from `dataDir` with its pending scheduled functions re-armed.
    */
   static async start(options: EngineOptions): Promise<Engine> {
+    // Read sets are recorded by the syscall bridge: it must be in place before any query runs.
+    installSyscallBridge();
     const app = await loadApp(options.convexDir);
     const engine = new Engine(app, options);
     try {
@@ -250,6 +287,8 @@ export class Engine {
         );
       }
       engine.observedTs = await engine.snapshotTs();
+      engine.committedTs = engine.observedTs;
+      engine.commitLogFrom = engine.observedTs;
       await engine.startCrons();
       if (options.watch) {
         const debounceMs = typeof options.watch === "object" ? options.watch.debounceMs : undefined;
@@ -328,12 +367,36 @@ export class Engine {
    * Read the clock, wait until everything up to it is durable, and tell
    * listeners if something committed since the last look. What a client is
    * shown is read at this timestamp, so it never shows a commit a crash could lose.
+   * The clock is the commit hook's: reading it takes no transaction.
    */
   async checkCommits(): Promise<bigint> {
-    const ts = await this.snapshotTs();
+    const ts = this.committedTs;
     await this.durable();
     this.announce(ts);
     return ts;
+  }
+
+  /**
+   * The safety net behind the commit hook: read the clock in a transaction.
+   * A commit the hook missed would leave cached results unchecked against
+   * its writes, so they are all dropped.
+   */
+  private async pollClock(): Promise<void> {
+    const ts = await this.snapshotTs();
+    if (ts > this.committedTs) {
+      this.committedTs = ts;
+      this.invalidateQueries();
+    }
+    await this.checkCommits();
+  }
+
+  /**
+   * Forget every cached query result (the environment variables changed: a
+   * query may read them). Subscribed queries re-run at their next flush.
+   */
+  invalidateQueries(): void {
+    this.queryGeneration += 1;
+    this.queryCache.clear();
   }
 
   /**
@@ -381,25 +444,35 @@ export class Engine {
   }
 
   /**
-   * A query's result as of commit `ts`, shared by every caller asking for the
-   * same (function, args, identity) at the same `ts`. A caller still on an
-   * older `ts` runs uncached; it will see the clock moved and retry anyway.
+   * The results of `calls`, all as of one timestamp `ts`: at or after every
+   * commit announced so far, and durable. A cached result is reused when no
+   * commit since it was read wrote anything it read; the others run (once
+   * for every caller asking for the same function, args and identity). When
+   * commits land while they run, only the results those commits touched run
+   * again, up to a bound after which results may span several commits.
    */
-  queryAt(ts: bigint, call: FunctionCall, caller: Caller): Promise<EncodedQueryResult> {
-    if (ts > this.memo.ts) this.memo = { ts, results: new Map() };
-    if (ts < this.memo.ts) return this.encodedQuery(call, caller);
-    const key = [
-      call.componentPath ?? "",
-      call.udfPath,
-      stableStringify(convexToJson(call.args)),
-      callerKey(caller),
-    ].join("\u0000");
-    let result = this.memo.results.get(key);
-    if (!result) {
-      result = this.encodedQuery(call, caller);
-      this.memo.results.set(key, result);
+  async queryConsistent(
+    calls: { call: FunctionCall; caller: Caller }[],
+  ): Promise<{ ts: bigint; results: EncodedQueryResult[]; consistent: boolean }> {
+    let ts = this.observedTs;
+    let entries: CachedQuery[] = [];
+    let consistent = true;
+    for (let attempt = 1; ; attempt++) {
+      entries = await Promise.all(
+        calls.map(({ call, caller }) => this.cachedQuery(call, caller, ts)),
+      );
+      let latest = ts;
+      for (const entry of entries) if (entry.ts > latest) latest = entry.ts;
+      ts = latest;
+      if (entries.every((entry) => this.validAt(entry, ts))) break;
+      if (attempt >= MAX_CONSISTENT_READ_ATTEMPTS) {
+        consistent = false;
+        break;
+      }
     }
-    return result;
+    // A result may have read a commit that is not on disk yet.
+    await this.durable();
+    return { ts, results: entries.map((entry) => entry.result!), consistent };
   }
 
   /**
@@ -484,7 +557,20 @@ export class Engine {
 
   /** convex-test's commit hook: synchronous, inside the commit. */
   private committed(commit: CommitEvent): void {
-    if (commit.writes.length > 0) this.store?.append(commit);
+    if (commit.ts > this.committedTs) this.committedTs = commit.ts;
+    if (commit.writes.length > 0) {
+      this.store?.append(commit);
+      this.commitLog.push({
+        ts: commit.ts,
+        writes: commit.writes.map(({ id, value }) => ({
+          id,
+          value: value as Record<string, unknown> | null,
+        })),
+      });
+      if (this.commitLog.length > COMMIT_LOG_SIZE) {
+        this.commitLogFrom = this.commitLog.shift()!.ts;
+      }
+    }
     // Tell listeners once it is on disk; a failed log was reported by the store.
     this.durable().then(
       () => this.announce(commit.ts),
@@ -528,6 +614,7 @@ export class Engine {
     this.currentApp = { ...this.currentApp, ...code };
     await this.startCrons();
     // A push is a commit on Convex too: subscriptions move to a new timestamp and re-run on the new code.
+    this.invalidateQueries();
     await this.t.mutation(async () => {});
     await this.checkCommits();
     this.onInfo(
@@ -569,6 +656,78 @@ export class Engine {
         undefined,
       );
     }
+  }
+
+  /**
+   * A cached result of (call, caller) valid at `ts`, one already running (the
+   * caller checks it once done), or a new execution.
+   */
+  private async cachedQuery(call: FunctionCall, caller: Caller, ts: bigint): Promise<CachedQuery> {
+    const key = [
+      call.componentPath ?? "",
+      call.udfPath,
+      stableStringify(convexToJson(call.args)),
+      callerKey(caller),
+    ].join("\u0000");
+    let entry = this.queryCache.get(key);
+    if (entry) this.queryCache.delete(key); // re-inserted below: most recently used last
+    const usable =
+      entry !== undefined &&
+      entry.generation === this.queryGeneration &&
+      (entry.result === null || this.validAt(entry, ts));
+    if (!usable) {
+      const reads = new ReadSet();
+      this.queryRuns += 1;
+      const fresh: CachedQuery = {
+        generation: this.queryGeneration,
+        done: Promise.resolve(),
+        result: null,
+        ts: 0n,
+        reads,
+        checkedTs: 0n,
+        staleAt: null,
+      };
+      fresh.done = collectReads(reads, () => this.encodedQuery(call, caller)).then((result) => {
+        fresh.result = result;
+        // A query that read nothing is valid at any time; otherwise, at its snapshot.
+        fresh.ts = reads.ts ?? this.committedTs;
+        fresh.checkedTs = fresh.ts;
+      });
+      entry = fresh;
+    }
+    this.queryCache.set(key, entry!);
+    if (this.queryCache.size > QUERY_CACHE_SIZE) {
+      const oldest = this.queryCache.keys().next().value;
+      if (oldest !== undefined) this.queryCache.delete(oldest);
+    }
+    await entry!.done;
+    return entry!;
+  }
+
+  /** Whether no commit after the entry's read, up to `ts`, wrote anything it read. */
+  private validAt(entry: CachedQuery, ts: bigint): boolean {
+    if (entry.result === null) return false;
+    if (entry.staleAt !== null && entry.staleAt <= ts) return false;
+    if (ts <= entry.checkedTs || entry.reads.empty) return true;
+    if (entry.checkedTs < this.commitLogFrom) return false; // its commits are no longer kept
+    // The first commit after `checkedTs` (the log is in commit order).
+    let low = 0;
+    let high = this.commitLog.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.commitLog[middle]!.ts <= entry.checkedTs) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < this.commitLog.length; index++) {
+      const commit = this.commitLog[index]!;
+      if (commit.ts > ts) break;
+      if (commit.writes.some((write) => entry.reads.touchedBy(write))) {
+        entry.staleAt = commit.ts;
+        return false;
+      }
+    }
+    entry.checkedTs = ts;
+    return true;
   }
 
   private async encodedQuery(call: FunctionCall, caller: Caller): Promise<EncodedQueryResult> {

@@ -159,7 +159,18 @@ async function start(
       runInDeployment(storage, () => listener(...args));
   const server: Server = createServer(
     inScope(
-      createHttpHandler({ engine, authenticator, storage, environment, invalidate: flushAll, log }),
+      createHttpHandler({
+        engine,
+        authenticator,
+        storage,
+        environment,
+        // New environment variables: a query may read them, so every result runs again.
+        invalidate: () => {
+          engine.invalidateQueries();
+          flushAll();
+        },
+        log,
+      }),
     ),
   );
   const wss = new WebSocketServer({ noServer: true });

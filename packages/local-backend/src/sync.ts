@@ -8,8 +8,9 @@
  *   order they were sent (actions run concurrently, as on Convex);
  * - every `Transition` starts at the version the previous one ended at
  *   (query-set version, identity version, database timestamp), and all the
- *   results it carries were read at its end timestamp: queries are re-run
- *   until the database clock did not move while they ran;
+ *   results it carries are valid at its end timestamp: the engine re-runs
+ *   only the queries that a commit since their last run can have changed
+ *   (their read sets, see readSet.ts), until none did;
  * - a `MutationResponse` carries the commit timestamp, and a Transition
  *   reaching it follows, which is what resolves the mutation on the client;
  * - a token is confirmed by bumping the identity version in a Transition, and
@@ -50,9 +51,6 @@ import {
 
 /** How often an idle connection hears from the server (the client gives up after 60 s of silence). */
 const PING_INTERVAL_MS = 15_000;
-
-/** How many times a flush re-reads its queries when commits keep landing while it runs. */
-const MAX_CONSISTENT_READ_ATTEMPTS = 10;
 
 /** A received WebSocket frame as text (ws hands over a Buffer, an ArrayBuffer or fragments). */
 export function frameText(data: RawData): string {
@@ -474,22 +472,21 @@ export class SyncSession {
     const { engine } = this.services;
     const entries = [...this.queries.entries()];
     const calls = entries.map(([, query]) => applyJournal(query.call, query.journal));
-    let ts = await engine.checkCommits();
-    let results: EncodedQueryResult[] = [];
-    for (let attempt = 1; ; attempt++) {
-      results = await Promise.all(
-        entries.map(([, query], index) => this.runQuery(ts, query, calls[index]!, caller)),
+    // Invalid subscriptions and the CLI's system queries are answered here; the rest by the engine.
+    const results: (EncodedQueryResult | null)[] = entries.map(([, query], index) =>
+      this.localResult(query, calls[index]!, caller),
+    );
+    const pending = results.flatMap((result, index) => (result === null ? [index] : []));
+    await engine.checkCommits();
+    const consistent = await engine.queryConsistent(
+      pending.map((index) => ({ call: calls[index]!, caller })),
+    );
+    pending.forEach((index, position) => (results[index] = consistent.results[position]!));
+    const ts = consistent.ts;
+    if (!consistent.consistent) {
+      this.services.log(
+        `Commits kept landing while ${pending.length} queries re-ran; sending results that may span several commits.`,
       );
-      const after = await engine.checkCommits();
-      if (after === ts) break;
-      if (attempt >= MAX_CONSISTENT_READ_ATTEMPTS) {
-        this.services.log(
-          `Commits kept landing while ${entries.length} queries re-ran; sending results that may span several commits.`,
-        );
-        ts = after;
-        break;
-      }
-      ts = after;
     }
     if (this.closed) return;
 
@@ -541,22 +538,16 @@ export class SyncSession {
     this.sent = end;
   }
 
-  private runQuery(
-    ts: bigint,
+  /** The result of a subscription the engine does not run (invalid arguments, system queries). */
+  private localResult(
     query: SubscribedQuery,
     call: FunctionCall,
     caller: Caller,
-  ): Promise<EncodedQueryResult> {
-    if (query.invalid) return Promise.resolve(query.invalid);
+  ): EncodedQueryResult | null {
+    if (query.invalid) return query.invalid;
     const system = this.services.environment.systemQuery(call.udfPath, call.args, caller);
-    if (system !== undefined) {
-      return Promise.resolve({
-        success: true,
-        value: system,
-        fingerprint: `ok:${JSON.stringify(system)}`,
-      });
-    }
-    return this.services.engine.queryAt(ts, call, caller);
+    if (system === undefined) return null;
+    return { success: true, value: system, fingerprint: `ok:${JSON.stringify(system)}` };
   }
 
   private send(message: ServerMessage): void {

@@ -16,12 +16,19 @@
  *   cursor itself, so the page keeps its place and the client can still load
  *   the next one.
  *
+ * The bridge also records what a query reads while the engine collects its
+ * read set (readSet.ts).
+ *
  * Which deployment a call belongs to comes from an AsyncLocalStorage scope
  * that the server enters for all its work (requests, sockets, timers started
  * inside it, scheduled functions). Calls outside any scope, e.g. an engine
  * used on its own in tests, pass through untouched.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+
+import { jsonToConvex, type JSONValue } from "convex/values";
+
+import { recordSyscall } from "./readSet.js";
 
 /** What a deployment answers itself; everything else is convex-test's. */
 export type DeploymentSyscalls = {
@@ -31,13 +38,19 @@ export type DeploymentSyscalls = {
   fileUrl(storageId: string): string;
 };
 
+type Syscall = (op: string, jsonArgs: string) => string;
 type AsyncSyscall = (op: string, jsonArgs: string) => Promise<string>;
 
 type ConvexGlobal = {
-  readonly syscall: unknown;
+  readonly syscall: Syscall;
   readonly asyncSyscall: AsyncSyscall;
   readonly jsSyscall: unknown;
 };
+
+/** The running transaction's snapshot timestamp, from convex-test itself. */
+function snapshotTs(syscall: Syscall): bigint {
+  return jsonToConvex(JSON.parse(syscall("1.0/getSnapshotTs", "{}")) as JSONValue) as bigint;
+}
 
 /** convex-test's marker for "no more pages", as a cursor. */
 const END_CURSOR = "_end_cursor";
@@ -114,17 +127,32 @@ export function installSyscallBridge(): void {
   let inner = (globalThis as { Convex?: ConvexGlobal }).Convex;
   const bridge = {
     // convex-test's getters resolve the calling test instance's syscalls; keep that.
-    get syscall() {
-      return inner?.syscall;
+    get syscall(): Syscall | undefined {
+      const next = inner?.syscall;
+      if (next === undefined) return next;
+      return (op, jsonArgs) => {
+        const recorded = recordSyscall(op, jsonArgs, () => snapshotTs(next));
+        const result = next(op, jsonArgs);
+        recorded?.(result);
+        return result;
+      };
     },
     get jsSyscall() {
       return inner?.jsSyscall;
     },
     get asyncSyscall(): AsyncSyscall | undefined {
       const next = inner?.asyncSyscall;
+      const sync = inner?.syscall;
+      if (next === undefined || sync === undefined) return next;
       const deployment = scope.getStore();
-      if (next === undefined || deployment === undefined) return next;
-      return (op, jsonArgs) => answer(deployment, op, jsonArgs, next);
+      const run: AsyncSyscall =
+        deployment === undefined ? next : (op, jsonArgs) => answer(deployment, op, jsonArgs, next);
+      return async (op, jsonArgs) => {
+        const recorded = recordSyscall(op, jsonArgs, () => snapshotTs(sync));
+        const result = await run(op, jsonArgs);
+        recorded?.(result);
+        return result;
+      };
     },
   };
   Object.defineProperty(globalThis, "Convex", {

@@ -1,6 +1,7 @@
 /**
  * The engine on its own: path resolution as Convex does it, the database
- * clock, and the per-commit memo that lets many subscribers share one run.
+ * clock, and the query cache that lets many subscribers share one run
+ * (read sets in detail: reactivity.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
@@ -100,19 +101,20 @@ describe("the database clock", () => {
   });
 });
 
-describe("the query memo", () => {
-  test("shares one execution per (function, args, identity) and commit", async () => {
+describe("the query cache", () => {
+  test("shares one execution per (function, args, identity) until a commit changes what it read", async () => {
     await engine.run("mutation", { udfPath: "private/organizations:bootstrap", args: {} }, admin);
-    const ts = await engine.checkCommits();
-    const first = engine.queryAt(ts, settings, anonymous);
-    expect(
-      engine.queryAt(ts, { ...settings, args: { organizationId: "org_engine" } }, anonymous),
-    ).toBe(first);
-    expect(engine.queryAt(ts, settings, admin)).not.toBe(first);
-    expect(
-      engine.queryAt(ts, { ...settings, args: { organizationId: "org_other" } }, anonymous),
-    ).not.toBe(first);
-    expect(await first).toMatchObject({ success: true, value: { organizationId: "org_engine" } });
+    const runs = engine.queryRuns;
+    const { ts, results } = await engine.queryConsistent([
+      { call: settings, caller: anonymous },
+      { call: { ...settings, args: { organizationId: "org_engine" } }, caller: anonymous },
+      { call: settings, caller: admin },
+      { call: { ...settings, args: { organizationId: "org_other" } }, caller: anonymous },
+    ]);
+    expect(ts).toBe(await engine.checkCommits());
+    expect(results[1]).toBe(results[0]);
+    expect(engine.queryRuns - runs).toBe(3);
+    expect(results[0]).toMatchObject({ success: true, value: { organizationId: "org_engine" } });
 
     await engine.run(
       "mutation",
@@ -121,9 +123,15 @@ describe("the query memo", () => {
     );
     const next = await engine.checkCommits();
     expect(next).toBeGreaterThan(ts);
-    const fresh = engine.queryAt(next, settings, anonymous);
-    expect(fresh).not.toBe(first);
-    expect(await fresh).toMatchObject({ success: true, value: { agentName: "Memo" } });
+    const fresh = await engine.queryConsistent([
+      { call: settings, caller: anonymous },
+      { call: { ...settings, args: { organizationId: "org_other" } }, caller: anonymous },
+    ]);
+    expect(fresh.ts).toBe(next);
+    expect(fresh.results[0]).toMatchObject({ success: true, value: { agentName: "Memo" } });
+    // Another organization's settings read nothing the update wrote: not run again.
+    expect(fresh.results[1]).toBe(results[3]);
+    expect(engine.queryRuns - runs).toBe(4);
   });
 
   test("keys identities by every claim, not only the subject", () => {
