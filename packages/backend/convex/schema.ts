@@ -1,6 +1,7 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
 
+import { EMBEDDING_DIMENSIONS } from "./lib/knowledge";
 import {
   vAuditActor,
   vChannel,
@@ -160,7 +161,19 @@ export default defineSchema({
     error: v.optional(v.string()),
     chunkCount: v.number(),
     updatedAt: v.number(),
-  }).index("by_organization_id", ["organizationId"]),
+    /**
+     * The embedding model (`model/dimensions`) that produced the vectors of
+     * every passage of this source; unset while it has none (no API key when
+     * it was added, embedding pending or failed). Vector hits count only when
+     * it names the configured model, so vectors from another model are never
+     * compared with the query's.
+     */
+    embeddedWith: v.optional(v.string()),
+  })
+    // Kept beside the next one for its order: the dashboard lists sources newest first.
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_organization_id", ["organizationId"])
+    .index("by_organization_id_and_embedded_with", ["organizationId", "embeddedWith"]),
 
   knowledgeChunks: defineTable({
     organizationId: v.id("organizations"),
@@ -173,7 +186,7 @@ export default defineSchema({
     .searchIndex("search_text", { searchField: "text", filterFields: ["organizationId"] })
     .vectorIndex("by_embedding", {
       vectorField: "embedding",
-      dimensions: 1536,
+      dimensions: EMBEDDING_DIMENSIONS,
       filterFields: ["organizationId"],
     }),
 

@@ -13,6 +13,7 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as crons from "../crons.js";
 import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
 import type * as lib_agent_responders from "../lib/agent/responders.js";
 import type * as lib_agent_stream from "../lib/agent/stream.js";
@@ -20,6 +21,7 @@ import type * as lib_allowedDomains from "../lib/allowedDomains.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_auth from "../lib/auth.js";
 import type * as lib_conversations from "../lib/conversations.js";
+import type * as lib_embeddings from "../lib/embeddings.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_errors from "../lib/errors.js";
 import type * as lib_functions from "../lib/functions.js";
@@ -29,6 +31,7 @@ import type * as lib_messages from "../lib/messages.js";
 import type * as lib_notifications from "../lib/notifications.js";
 import type * as lib_plans from "../lib/plans.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
+import type * as lib_retrieval from "../lib/retrieval.js";
 import type * as lib_tokens from "../lib/tokens.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
@@ -55,6 +58,7 @@ import type * as system_messages from "../system/messages.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  crons: typeof crons;
   "lib/agent/localResponder": typeof lib_agent_localResponder;
   "lib/agent/responders": typeof lib_agent_responders;
   "lib/agent/stream": typeof lib_agent_stream;
@@ -62,6 +66,7 @@ declare const fullApi: ApiFromModules<{
   "lib/audit": typeof lib_audit;
   "lib/auth": typeof lib_auth;
   "lib/conversations": typeof lib_conversations;
+  "lib/embeddings": typeof lib_embeddings;
   "lib/env": typeof lib_env;
   "lib/errors": typeof lib_errors;
   "lib/functions": typeof lib_functions;
@@ -71,6 +76,7 @@ declare const fullApi: ApiFromModules<{
   "lib/notifications": typeof lib_notifications;
   "lib/plans": typeof lib_plans;
   "lib/rateLimits": typeof lib_rateLimits;
+  "lib/retrieval": typeof lib_retrieval;
   "lib/tokens": typeof lib_tokens;
   "lib/validators": typeof lib_validators;
   "lib/widgetDefaults": typeof lib_widgetDefaults;

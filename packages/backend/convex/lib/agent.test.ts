@@ -2,7 +2,9 @@ import { describe, expect, test } from "vitest";
 
 import { localReply, searchTerms } from "./agent/localResponder";
 import { DeltaWriter, words } from "./agent/stream";
-import { chunkText, rankPassages } from "./knowledge";
+import { describeEmbeddingError, EmbeddingResponseError } from "./embeddings";
+import { chunkText, fuseRankings, rankPassages } from "./knowledge";
+import { needsEmbedding, RETRY_FAILED_MS, STALE_PENDING_MS } from "./retrieval";
 
 describe("lib/knowledge.chunkText", () => {
   test("keeps paragraphs whole, merges short ones, cuts long ones between sentences", () => {
@@ -27,6 +29,69 @@ describe("lib/knowledge.rankPassages", () => {
       other,
     ]);
     expect(rankPassages("", [warranty, ridge])).toEqual([warranty, ridge]);
+  });
+});
+
+describe("lib/knowledge.fuseRankings", () => {
+  const id = (x: string) => x;
+  test("an item both lists rank well beats one only one list found", () => {
+    expect(
+      fuseRankings(
+        [
+          ["keyword", "both"],
+          ["both", "vector"],
+        ],
+        id,
+      ),
+    ).toEqual(["both", "keyword", "vector"]);
+  });
+  test("equal scores keep the order of first appearance, earlier lists first", () => {
+    expect(
+      fuseRankings(
+        [
+          ["a", "b"],
+          ["c", "d"],
+        ],
+        id,
+      ),
+    ).toEqual(["a", "c", "b", "d"]);
+    expect(fuseRankings([[], ["x"]], id)).toEqual(["x"]);
+    expect(fuseRankings<string>([[], []], id)).toEqual([]);
+  });
+});
+
+describe("lib/retrieval.needsEmbedding", () => {
+  const key = "model/1536";
+  const now = 10 * RETRY_FAILED_MS;
+  const source = (status: "pending" | "ready" | "failed", age: number, embeddedWith?: string) => ({
+    status,
+    embeddedWith,
+    updatedAt: now - age,
+    chunkCount: 3,
+  });
+  test("embeds sources without vectors from the configured model", () => {
+    expect(needsEmbedding(source("ready", 0), key, now)).toBe(true);
+    expect(needsEmbedding(source("ready", 0, "old-model/1536"), key, now)).toBe(true);
+    expect(needsEmbedding(source("ready", 0, key), key, now)).toBe(false);
+    expect(needsEmbedding({ ...source("ready", 0), chunkCount: 0 }, key, now)).toBe(false);
+  });
+  test("leaves running jobs alone, and retries failures a day later", () => {
+    expect(needsEmbedding(source("pending", STALE_PENDING_MS - 1), key, now)).toBe(false);
+    expect(needsEmbedding(source("pending", STALE_PENDING_MS + 1), key, now)).toBe(true);
+    expect(needsEmbedding(source("failed", RETRY_FAILED_MS - 1), key, now)).toBe(false);
+    expect(needsEmbedding(source("failed", RETRY_FAILED_MS + 1), key, now)).toBe(true);
+  });
+});
+
+describe("lib/embeddings.describeEmbeddingError", () => {
+  test("says what failed and that keyword search still works", () => {
+    expect(describeEmbeddingError(new Error("Cannot connect to API: connect ECONNREFUSED"))).toBe(
+      "Semantic search is unavailable for this source. The embeddings endpoint failed: " +
+        "Cannot connect to API: connect ECONNREFUSED. Its passages are still found by keyword search.",
+    );
+    expect(describeEmbeddingError(new EmbeddingResponseError("Bad vectors."))).toBe(
+      "Semantic search is unavailable for this source. Bad vectors. Its passages are still found by keyword search.",
+    );
   });
 });
 

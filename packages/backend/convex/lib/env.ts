@@ -19,6 +19,16 @@ function required(name: string, purpose: string): string {
   return value;
 }
 
+function openAi() {
+  const apiKey = optional("OPENAI_API_KEY");
+  if (!apiKey) return null;
+  return {
+    apiKey,
+    baseURL: optional("OPENAI_BASE_URL") ?? "https://api.openai.com/v1",
+    model: optional("OPENAI_MODEL") ?? "gpt-4o-mini",
+  };
+}
+
 /** The audience (`aud`) every accepted token must carry: Clerk's JWT template name or the local issuer's. */
 export const AUTH_APPLICATION_ID = "convex";
 
@@ -47,14 +57,20 @@ export const env = {
    * The model behind the agent: any OpenAI-compatible chat-completions API.
    * Unset OPENAI_API_KEY means the local responder (knowledge-base search, no model).
    */
-  openAi: () => {
-    const apiKey = optional("OPENAI_API_KEY");
-    if (!apiKey) return null;
-    return {
-      apiKey,
-      baseURL: optional("OPENAI_BASE_URL") ?? "https://api.openai.com/v1",
-      model: optional("OPENAI_MODEL") ?? "gpt-4o-mini",
-    };
+  openAi: () => openAi(),
+  /**
+   * The embedding model behind the knowledge base's semantic search, on the
+   * same OpenAI-compatible API as the chat model (its `/embeddings`
+   * endpoint). Null without OPENAI_API_KEY (full-text search only, as the
+   * local responder does) or when OPENAI_EMBEDDING_MODEL is `off` (for
+   * providers that have no embeddings endpoint).
+   */
+  embeddings: () => {
+    const chat = openAi();
+    if (!chat) return null;
+    const model = optional("OPENAI_EMBEDDING_MODEL") ?? "text-embedding-3-small";
+    if (model.toLowerCase() === "off") return null;
+    return { apiKey: chat.apiKey, baseURL: chat.baseURL, model };
   },
   /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),

@@ -1,8 +1,19 @@
 /**
- * Splitting knowledge-base text into passages. A passage is what search
- * returns and what an answer quotes, so it should hold one idea: paragraphs
- * are kept whole when they fit, long ones are cut between sentences.
+ * Knowledge-base text handling that needs no I/O: splitting a source into
+ * passages, ordering full-text candidates, and fusing the full-text and
+ * vector rankings of the model path's hybrid search (see `lib/retrieval.ts`).
+ *
+ * A passage is what search returns and what an answer quotes, so it should
+ * hold one idea: paragraphs are kept whole when they fit, long ones are cut
+ * between sentences.
  */
+
+/**
+ * Length of the vectors in `knowledgeChunks.by_embedding`. Fixed by the
+ * schema's vector index, so the embedding model must produce (or be asked
+ * for, with `dimensions`) exactly this many.
+ */
+export const EMBEDDING_DIMENSIONS = 1536;
 
 const TARGET = 800;
 const MAX = 1_200;
@@ -82,4 +93,28 @@ export function rankPassages<T extends { text: string }>(query: string, candidat
     (a, b) => b.covered - a.covered || b.occurrences - a.occurrences || a.index - b.index,
   );
   return scored.map((s) => s.candidate);
+}
+
+/**
+ * Reciprocal-rank fusion: merge rankings of the same items from different
+ * retrievers (full-text, vector) into one. Each item scores the sum of
+ * `1 / (k + rank)` over the lists it appears in, so an item both retrievers
+ * rank well beats one that only one of them found, and no retriever's raw
+ * scores need to be comparable with the other's. `k = 60` is the usual
+ * constant (Cormack et al., 2009). Ties keep the order of first appearance,
+ * earlier lists first.
+ */
+export function fuseRankings<T>(lists: T[][], key: (item: T) => string, k = 60): T[] {
+  const fused = new Map<string, { item: T; score: number; order: number }>();
+  for (const list of lists) {
+    for (const [rank, item] of list.entries()) {
+      const id = key(item);
+      const entry = fused.get(id) ?? { item, score: 0, order: fused.size };
+      entry.score += 1 / (k + rank + 1);
+      fused.set(id, entry);
+    }
+  }
+  return [...fused.values()]
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map((entry) => entry.item);
 }

@@ -81,6 +81,13 @@ export const vMessageStatus = v.union(
 export type MessageStatus = Infer<typeof vMessageStatus>;
 
 export const vKnowledgeSourceKind = v.union(v.literal("text"), v.literal("url"), v.literal("file"));
+/**
+ * Where a source is in its indexing. Its stored passages are found by
+ * full-text search whatever the status; the status is about the semantic
+ * (vector) index: `pending` while its passages are being embedded, `ready`
+ * when done (or when no embedding model is configured), `failed` when
+ * embedding failed, with the reason in the source's `error`.
+ */
 export const vKnowledgeSourceStatus = v.union(
   v.literal("pending"),
   v.literal("ready"),

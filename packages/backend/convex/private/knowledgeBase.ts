@@ -1,7 +1,9 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
+import { internal } from "../_generated/api";
 import { audit } from "../lib/audit";
+import { env } from "../lib/env";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
 import { chunkText } from "../lib/knowledge";
@@ -35,13 +37,23 @@ export const list = orgQuery({
     return {
       ...page,
       page: page.page.map(
-        ({ organizationId: _organizationId, storageId: _storageId, ...source }) => source,
+        ({
+          organizationId: _organizationId,
+          storageId: _storageId,
+          embeddedWith: _embeddedWith,
+          ...source
+        }) => source,
       ),
     };
   },
 });
 
-/** Add a text article to the knowledge base; it is searchable at once. Admins only. */
+/**
+ * Add a text article to the knowledge base; its passages are found by
+ * full-text search at once. With an embedding model configured the source
+ * is `pending` until its passages are embedded for semantic search (see
+ * `system/knowledgeBase.embed`). Admins only.
+ */
 export const addText = orgMutation({
   role: "admin",
   args: { title: v.string(), text: v.string(), url: v.optional(v.string()) },
@@ -57,12 +69,13 @@ export const addText = orgMutation({
       throw appError("INVALID_INPUT", "The link must start with http:// or https://.");
     }
     const now = Date.now();
+    const semantic = env.embeddings() !== null;
     const sourceId = await ctx.db.insert("knowledgeSources", {
       organizationId: ctx.organizationId,
       title,
       kind: "text",
       url,
-      status: "ready",
+      status: semantic ? "pending" : "ready",
       chunkCount: chunks.length,
       updatedAt: now,
     });
@@ -74,6 +87,9 @@ export const addText = orgMutation({
         text,
       });
     }
+    if (semantic) {
+      await ctx.scheduler.runAfter(0, internal.system.knowledgeBase.embed, { sourceId });
+    }
     await audit(ctx, {
       organizationId: ctx.organizationId,
       actor: { type: "user", userId: ctx.user._id },
@@ -84,7 +100,10 @@ export const addText = orgMutation({
   },
 });
 
-/** Remove a source and its passages from the knowledge base. Admins only. */
+/**
+ * Remove a source and its passages (and with them their vectors) from the
+ * knowledge base. Admins only.
+ */
 export const remove = orgMutation({
   role: "admin",
   args: { sourceId: v.id("knowledgeSources") },

@@ -31,6 +31,8 @@ async function chat(orgId = "org_a") {
     title: "Shipping policy",
     text: "International deliveries take 7 to 10 days.",
   });
+  // With a key configured the article is embedded by a scheduled action (over real HTTP).
+  await t.finishAllScheduledFunctions(() => {});
   const sessionToken = await createVisitor(t, orgId, "Ada");
   const conversationId = await t.mutation(api.public.conversations.create, { sessionToken });
   const ask = async (body: string) => {
@@ -87,6 +89,58 @@ describe("system/agent with an OpenAI-compatible model", () => {
     expect(JSON.stringify(second!.body.messages)).toContain(
       "International deliveries take 7 to 10 days.",
     );
+  });
+
+  test("cites an article the search found by meaning, where full-text search finds nothing", async () => {
+    openai.embeddings.concepts = { refund: ["refund", "money back"] };
+    const { t, ask, messages } = await chat("org_b");
+    // Another organization's article says the same in the question's very words.
+    await createOrganization(t, "org_a");
+    await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addText, {
+      title: "Refunds at A",
+      text: "Refund within 60 days: refund, refund, refund.",
+    });
+    await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addText, {
+      title: "Returns policy",
+      text: "Not happy with your tent? We give your money back within 30 days.",
+    });
+    await t.finishAllScheduledFunctions(() => {});
+    openai.script.push(
+      { toolCalls: [{ name: "search_knowledge_base", arguments: { query: "refund" } }] },
+      { text: ["You get your money back within 30 days.", "\n\nSource: **Returns policy**"] },
+    );
+    await ask("Can I get a refund?");
+
+    expect((await messages()).at(-1)).toMatchObject({
+      role: "ai",
+      status: "complete",
+      sources: [{ title: "Returns policy" }],
+    });
+    // The tool embedded the model's query through the same endpoint…
+    expect(openai.embeddings.requests.at(-1)!.body.input).toEqual(["refund"]);
+    // …and the model saw the visitor's organization's passage, never the other one's.
+    const toolResult = JSON.stringify(openai.requests[1]!.body.messages);
+    expect(toolResult).toContain("We give your money back within 30 days.");
+    expect(toolResult).not.toContain("Refund within 60 days");
+  });
+
+  test("when embedding the question fails, the tool answers from full-text search", async () => {
+    const { ask, messages } = await chat();
+    openai.embeddings.failure = { status: 503, message: "Embeddings are down." };
+    openai.script.push(
+      {
+        toolCalls: [
+          { name: "search_knowledge_base", arguments: { query: "international deliveries" } },
+        ],
+      },
+      { text: ["7 to 10 days.", "\n\nSource: **Shipping policy**"] },
+    );
+    await ask("How long does shipping abroad take?");
+    expect((await messages()).at(-1)).toMatchObject({
+      status: "complete",
+      sources: [{ title: "Shipping policy" }],
+    });
+    expect(openai.embeddings.requests.at(-1)!.body.input).toEqual(["international deliveries"]);
   });
 
   test("the escalate tool hands the conversation to a human; the agent then stays silent", async () => {

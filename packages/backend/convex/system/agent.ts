@@ -6,6 +6,7 @@ import { internalAction, internalQuery } from "../_generated/server";
 import { localResponder, MAX_CONTEXT_TURNS, modelResponder } from "../lib/agent/responders";
 import { DeltaWriter } from "../lib/agent/stream";
 import { env } from "../lib/env";
+import { searchKnowledgeBase } from "../lib/retrieval";
 import { vMessageRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
@@ -67,11 +68,7 @@ export const reply = internalAction({
     try {
       const result = await respond(input, {
         search: (query) =>
-          ctx.runQuery(internal.system.knowledgeBase.search, {
-            organizationId: input.organizationId,
-            query,
-            limit: 3,
-          }),
+          searchKnowledgeBase(ctx, { organizationId: input.organizationId, query, limit: 3 }),
         write: (delta) => writer.push(delta),
       });
       await writer.flush();

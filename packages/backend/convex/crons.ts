@@ -1,0 +1,17 @@
+import { cronJobs } from "convex/server";
+
+import { internal } from "./_generated/api";
+
+const crons = cronJobs();
+
+// Embed knowledge-base sources that lack vectors from the configured embedding
+// model (added before OPENAI_API_KEY was set, model changed, failed a day ago).
+// Does nothing without an API key.
+crons.hourly(
+  "embed knowledge sources",
+  { minuteUTC: 17 },
+  internal.system.knowledgeBase.backfill,
+  {},
+);
+
+export default crons;
