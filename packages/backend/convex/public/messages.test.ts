@@ -43,6 +43,20 @@ async function chat() {
   return { t, sessionToken, conversationId, messages, send };
 }
 
+/** A visitor's message written directly, so that no reply is scheduled for it. */
+async function visitorMessage(t: Test, conversationId: string, body: string) {
+  return await t.run(async (ctx) => {
+    const conversation = (await ctx.db.get("conversations", conversationId as never))!;
+    return await ctx.db.insert("messages", {
+      organizationId: conversation.organizationId,
+      conversationId: conversation._id,
+      role: "visitor",
+      body,
+      status: "complete",
+    });
+  });
+}
+
 async function status(t: Test, sessionToken: string, conversationId: string) {
   return (
     await t.query(api.public.conversations.get, {
@@ -76,7 +90,18 @@ describe("public/messages", () => {
 
   test("a reply is visible while it streams: empty and 'streaming' first, then growing, then complete", async () => {
     const { t, conversationId, messages } = await chat();
-    const replyId = await t.mutation(internal.system.messages.startReply, { conversationId });
+    const question = await visitorMessage(t, conversationId, "When do orders ship?");
+    const started = await t.mutation(internal.system.messages.startReply, {
+      conversationId,
+      messageId: question,
+    });
+    // The agent gets what it needs to answer with the opened reply: no second call.
+    expect(started?.input.agentName).toBeTruthy();
+    expect(started?.input.history.at(-1)).toEqual({
+      role: "visitor",
+      body: "When do orders ship?",
+    });
+    const replyId = started?.replyId;
     expect((await messages()).at(-1)).toMatchObject({
       _id: replyId,
       role: "ai",
@@ -135,6 +160,16 @@ describe("public/messages", () => {
       action: "conversation.escalated",
       actor: { type: "visitor" },
     });
+  });
+
+  test("a reply to a message that is no longer the latest is not opened", async () => {
+    const { t, conversationId, messages } = await chat();
+    const first = await visitorMessage(t, conversationId, "Hello?");
+    await visitorMessage(t, conversationId, "Do you ship abroad?");
+    expect(
+      await t.mutation(internal.system.messages.startReply, { conversationId, messageId: first }),
+    ).toBeNull();
+    expect((await messages()).map((m) => m.role)).toEqual(["ai", "visitor", "visitor"]);
   });
 
   test("only the latest of several quick messages gets an answer", async () => {

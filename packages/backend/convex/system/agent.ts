@@ -2,62 +2,26 @@ import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
-import { internalAction, internalQuery } from "../_generated/server";
-import { localResponder, MAX_CONTEXT_TURNS, modelResponder } from "../lib/agent/responders";
+import { internalAction } from "../_generated/server";
+import { localResponder, modelResponder } from "../lib/agent/responders";
 import { DeltaWriter } from "../lib/agent/stream";
 import { env } from "../lib/env";
-import { searchKnowledgeBase } from "../lib/retrieval";
-import { vMessageRole } from "../lib/validators";
-import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /** Longest reply the agent may write, in characters (a cost and abuse guard). */
 export const MAX_REPLY_CHARACTERS = 2_000;
-
-/**
- * What the agent needs to answer `messageId`, or null when no answer is
- * wanted any more: the conversation left the agent (escalated, resolved) or a
- * newer visitor message will be answered instead.
- */
-export const context = internalQuery({
-  args: { conversationId: v.id("conversations"), messageId: v.id("messages") },
-  returns: v.union(
-    v.object({
-      organizationId: v.id("organizations"),
-      organizationName: v.string(),
-      agentName: v.string(),
-      history: v.array(v.object({ role: vMessageRole, body: v.string() })),
-    }),
-    v.null(),
-  ),
-  handler: async (ctx, { conversationId, messageId }) => {
-    const conversation = await ctx.db.get("conversations", conversationId);
-    if (!conversation || conversation.status !== "unresolved") return null;
-    const recent = await ctx.db
-      .query("messages")
-      .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversationId))
-      .order("desc")
-      .take(MAX_CONTEXT_TURNS);
-    if (recent.find((m) => m.role === "visitor")?._id !== messageId) return null;
-    const organization = await ctx.db.get("organizations", conversation.organizationId);
-    const settings = await widgetSettingsOrDefaults(ctx, conversation.organizationId);
-    return {
-      organizationId: conversation.organizationId,
-      organizationName: organization?.name ?? "the company",
-      agentName: settings.agentName,
-      history: recent.reverse().map((m) => ({ role: m.role, body: m.body })),
-    };
-  },
-});
 
 /** Answer a visitor's message, streaming the reply into the conversation. */
 export const reply = internalAction({
   args: { conversationId: v.id("conversations"), messageId: v.id("messages") },
   returns: v.null(),
   handler: async (ctx, { conversationId, messageId }) => {
-    const input = await ctx.runQuery(internal.system.agent.context, { conversationId, messageId });
-    if (!input) return null;
-    const replyId = await ctx.runMutation(internal.system.messages.startReply, { conversationId });
-    if (!replyId) return null;
+    // One round trip before the model is asked: the context comes with the opened reply.
+    const started = await ctx.runMutation(internal.system.messages.startReply, {
+      conversationId,
+      messageId,
+    });
+    if (!started) return null;
+    const { replyId, input } = started;
 
     const model = env.openAi();
     const respond = model ? modelResponder(model) : localResponder(env.streamPacingMs());
@@ -68,7 +32,11 @@ export const reply = internalAction({
     try {
       const result = await respond(input, {
         search: (query) =>
-          searchKnowledgeBase(ctx, { organizationId: input.organizationId, query, limit: 3 }),
+          ctx.runQuery(internal.system.knowledgeBase.search, {
+            organizationId: input.organizationId,
+            query,
+            limit: 3,
+          }),
         write: (delta) => writer.push(delta),
       });
       await writer.flush();

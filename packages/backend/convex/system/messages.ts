@@ -1,22 +1,48 @@
 import { v } from "convex/values";
 
 import { internalMutation } from "../_generated/server";
+import { MAX_CONTEXT_TURNS } from "../lib/agent/stream";
 import { audit } from "../lib/audit";
 import { addMessage, escalate, preview } from "../lib/conversations";
 import { currentPlan } from "../lib/plans";
 import { rateLimiter } from "../lib/rateLimits";
+import { vMessageRole } from "../lib/validators";
+import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /**
- * Open the agent's reply as an empty streaming message: the widget shows it
- * as the typing indicator until the first words arrive. Returns null if the
- * conversation no longer wants an AI reply.
+ * Open the agent's reply to the visitor's message `messageId`, and hand the
+ * agent what it needs to answer, in one transaction: the reply action makes
+ * this its only call before it asks the model. The reply starts as an empty
+ * streaming message, which the widget shows as the typing indicator until
+ * the first words arrive.
+ *
+ * Returns null when no answer is wanted any more (the conversation left the
+ * agent, or a newer visitor message will be answered instead), and when the
+ * organization's AI quota is spent (the visitor is told so).
  */
 export const startReply = internalMutation({
-  args: { conversationId: v.id("conversations") },
-  returns: v.union(v.id("messages"), v.null()),
-  handler: async (ctx, { conversationId }) => {
+  args: { conversationId: v.id("conversations"), messageId: v.id("messages") },
+  returns: v.union(
+    v.object({
+      replyId: v.id("messages"),
+      input: v.object({
+        organizationId: v.id("organizations"),
+        organizationName: v.string(),
+        agentName: v.string(),
+        history: v.array(v.object({ role: vMessageRole, body: v.string() })),
+      }),
+    }),
+    v.null(),
+  ),
+  handler: async (ctx, { conversationId, messageId }) => {
     const conversation = await ctx.db.get("conversations", conversationId);
     if (!conversation || conversation.status !== "unresolved") return null;
+    const recent = await ctx.db
+      .query("messages")
+      .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversationId))
+      .order("desc")
+      .take(MAX_CONTEXT_TURNS);
+    if (recent.find((m) => m.role === "visitor")?._id !== messageId) return null;
     const plan = await currentPlan(ctx, conversation.organizationId);
     const quota = await rateLimiter.limit(ctx, `aiReplies_${plan}`, {
       key: conversation.organizationId,
@@ -28,7 +54,22 @@ export const startReply = internalMutation({
       });
       return null;
     }
-    return await addMessage(ctx, conversation, { role: "ai", body: "", status: "streaming" });
+    const organization = await ctx.db.get("organizations", conversation.organizationId);
+    const settings = await widgetSettingsOrDefaults(ctx, conversation.organizationId);
+    const replyId = await addMessage(ctx, conversation, {
+      role: "ai",
+      body: "",
+      status: "streaming",
+    });
+    return {
+      replyId,
+      input: {
+        organizationId: conversation.organizationId,
+        organizationName: organization?.name ?? "the company",
+        agentName: settings.agentName,
+        history: recent.reverse().map((m) => ({ role: m.role, body: m.body })),
+      },
+    };
   },
 });
 

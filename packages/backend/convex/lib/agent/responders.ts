@@ -13,7 +13,7 @@ import { stepCountIs, streamText, tool, type ModelMessage } from "ai";
 import { z } from "zod";
 
 import { localReply, searchTerms, type KnowledgeHit } from "./localResponder";
-import { words } from "./stream";
+import { MAX_CONTEXT_TURNS, words } from "./stream";
 
 export type Turn = { role: "visitor" | "ai" | "operator" | "system"; body: string };
 
@@ -48,8 +48,6 @@ export function localResponder(pacingMs: number): Responder {
   };
 }
 
-/** How much of the conversation the model sees (a cost guard). */
-export const MAX_CONTEXT_TURNS = 12;
 const MAX_TURN_CHARACTERS = 2_000;
 const MAX_OUTPUT_TOKENS = 600;
 

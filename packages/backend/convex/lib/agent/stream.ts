@@ -1,8 +1,13 @@
 /**
- * Writes a reply into its message as it is produced. Deltas are batched so a
- * fast model does not turn every token into a database write, while the
- * first words still reach the visitor within a few tens of milliseconds.
+ * The reply's plumbing, light enough for mutations to import (no AI SDK):
+ * how much of the conversation the agent reads, and the writer that puts a
+ * reply into its message as it is produced. Deltas are batched so a fast
+ * model does not turn every token into a database write, while the first
+ * words are written the moment they arrive.
  */
+
+/** How much of the conversation the agent sees (a cost guard). */
+export const MAX_CONTEXT_TURNS = 12;
 
 const FLUSH_INTERVAL_MS = 40;
 const FLUSH_CHARACTERS = 200;
