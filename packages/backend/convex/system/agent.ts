@@ -6,6 +6,7 @@ import { internalAction } from "../_generated/server";
 import { localResponder, modelResponder } from "../lib/agent/responders";
 import { DeltaWriter } from "../lib/agent/stream";
 import { env } from "../lib/env";
+import { searchKnowledgeBase } from "../lib/retrieval";
 
 /** Longest reply the agent may write, in characters (a cost and abuse guard). */
 export const MAX_REPLY_CHARACTERS = 2_000;
@@ -32,11 +33,7 @@ export const reply = internalAction({
     try {
       const result = await respond(input, {
         search: (query) =>
-          ctx.runQuery(internal.system.knowledgeBase.search, {
-            organizationId: input.organizationId,
-            query,
-            limit: 3,
-          }),
+          searchKnowledgeBase(ctx, { organizationId: input.organizationId, query, limit: 3 }),
         write: (delta) => writer.push(delta),
       });
       await writer.flush();
