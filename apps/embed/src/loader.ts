@@ -34,7 +34,7 @@ export type ParleyEvent = "open" | "close" | "unread" | "ready";
 /** `unread` passes the number of unread replies; the other events pass nothing. */
 export type ParleyListener = (unread?: number) => void;
 
-export interface ParleyApi {
+export interface ParleyMethods {
   /** Adds the launcher. Calling it again replaces the previous instance. */
   init(options: ParleyInitOptions): void;
   open(): void;
@@ -48,9 +48,28 @@ export interface ParleyApi {
   on(event: ParleyEvent, listener: ParleyListener): () => void;
 }
 
+/**
+ * `window.Parley`: the methods, and a function that calls one by name
+ * (`Parley("open")`), which is how calls queued by the snippet before this
+ * script loaded are replayed.
+ */
+export interface ParleyApi extends ParleyMethods {
+  <M extends keyof ParleyMethods>(
+    method: M,
+    ...args: Parameters<ParleyMethods[M]>
+  ): ReturnType<ParleyMethods[M]>;
+}
+
+/** The stub the snippet installs before the loader arrives: it only queues its calls' arguments. */
+interface ParleyQueue {
+  (...args: unknown[]): void;
+  q?: IArguments[];
+  init?: undefined;
+}
+
 declare global {
   interface Window {
-    Parley?: ParleyApi;
+    Parley?: ParleyApi | ParleyQueue;
   }
 }
 
@@ -71,13 +90,14 @@ interface Instance {
 
 const LOG = "[Parley]";
 const FIXED = "position:fixed;z-index:2147483000;";
+// No aria-hidden needed: the button's aria-label is its accessible name.
 const ICON =
-  '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="';
+  '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><path d="';
 
 // Only readable while the script first runs, so capture it now.
 const script = document.currentScript as HTMLScriptElement | null;
 // Phones get the chat full screen.
-const small = matchMedia("(max-width: 640px)");
+const small = matchMedia("(max-width:640px)");
 const listeners: { [E in ParleyEvent]?: ParleyListener[] } = {};
 let identity: Identity = {};
 let instance: Instance | undefined;
@@ -103,13 +123,11 @@ function render(current: Instance): void {
       : "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z") +
     '"/></svg>';
   launcher.append(badge);
-  launcher.setAttribute(
-    "aria-label",
-    open ? "Close chat" : unread ? `Open chat (${unread} unread)` : "Open chat",
-  );
-  launcher.setAttribute("aria-expanded", String(!!open));
-  launcher.style.cssText = `${FIXED}${side}bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;background:${look[0]};color:#fff;cursor:pointer;display:${full ? "none" : "flex"};align-items:center;justify-content:center;box-shadow:0 6px 24px #0003`;
-  badge.textContent = String(unread);
+  // ARIA reflection (every current browser) is shorter than setAttribute.
+  launcher.ariaLabel = open ? "Close chat" : unread ? `Open chat (${unread} unread)` : "Open chat";
+  launcher.ariaExpanded = "" + !!open;
+  launcher.style.cssText = `${FIXED}${side}bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;background:${look[0]};color:#fff;cursor:pointer;display:${full ? "none" : "grid"};place-items:center;box-shadow:0 6px 24px #0003`;
+  badge.textContent = "" + unread;
   badge.style.cssText = `position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#dc2626;font:12px/20px sans-serif;display:${unread && !open ? "block" : "none"}`;
 
   if (open && !current.frame) {
@@ -188,7 +206,7 @@ function init(options: ParleyInitOptions): void {
   url.searchParams.set("hostOrigin", location.origin);
 
   destroy();
-  const key = "parley:launcher:" + organizationId;
+  const key = "parley:look:" + organizationId;
   let look: Instance["look"] | null = null;
   try {
     // Validated before it was stored; only this page's own scripts can have changed it since.
@@ -215,7 +233,8 @@ function init(options: ParleyInitOptions): void {
     if (instance === current) document.body.append(launcher);
   };
   if (document.body) mount();
-  else document.addEventListener("DOMContentLoaded", mount, { once: true });
+  // DOMContentLoaded bubbles to window and fires once.
+  else addEventListener("DOMContentLoaded", mount);
 }
 
 function setOpen(open: boolean): void {
@@ -239,10 +258,11 @@ function destroy(): void {
   instance = undefined;
 }
 
-if (window.Parley) {
+const queued = window.Parley;
+if (queued?.init) {
   console.warn(LOG, "Loaded twice.");
 } else {
-  window.Parley = {
+  const methods: ParleyMethods = {
     init,
     open: () => setOpen(true),
     close: () => setOpen(false),
@@ -259,10 +279,20 @@ if (window.Parley) {
       };
     },
   };
+  // An unknown method name does nothing (a typo must not break the host page).
+  const api = Object.assign(
+    (method: keyof ParleyMethods, ...args: unknown[]) =>
+      (methods[method] as ((...args: unknown[]) => unknown) | undefined)?.(...args),
+    methods,
+  ) as ParleyApi;
+  window.Parley = api;
   // Added once; they do nothing while there is no instance.
   addEventListener("message", onMessage);
   addEventListener("keydown", onKeyDown);
   small.onchange = () => instance && render(instance);
   const organizationId = script?.dataset.organizationId;
   if (organizationId) init({ organizationId });
+  // Calls the page made through the snippet's stub before this script loaded, in order.
+  for (const args of queued?.q ?? [])
+    (api as (...args: unknown[]) => unknown)(...(args as unknown as unknown[]));
 }

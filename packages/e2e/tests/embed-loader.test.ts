@@ -189,6 +189,62 @@ describe("the embed loader's API and protocol", () => {
     await context.close();
   });
 
+  test("calls made through the snippet's stub before the loader arrives are replayed in order", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Hold the loader back until the page has made its calls, as a slow network would.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/parley.js", async (route) => {
+      await released;
+      await route.continue();
+    });
+    // What a customer pastes above the script tag: the stub, then calls made before the loader arrives.
+    // (An init script runs before the demo page's own scripts, like an inline one above the tag.)
+    await page.addInitScript(() => {
+      type Stub = ((...args: unknown[]) => void) & { q?: unknown[] };
+      const w = window as unknown as { Parley?: Stub; parleyEvents: string[] };
+      w.Parley =
+        w.Parley ||
+        function () {
+          // eslint-disable-next-line prefer-rest-params -- the customer snippet queues `arguments`
+          (w.Parley!.q = w.Parley!.q || []).push(arguments);
+        };
+      const events: string[] = (w.parleyEvents = []);
+      w.Parley("on", "ready", () => events.push("ready"));
+      w.Parley("on", "open", () => events.push("open"));
+      w.Parley("identify", { name: "Quinn Queued", email: "quinn@host.test" });
+      w.Parley("noSuchMethod");
+      w.Parley("open");
+    });
+    // Not "load": that waits for the held-back async script.
+    await page.goto(stack.urls.demo, { waitUntil: "domcontentloaded" });
+    expect(await page.evaluate(() => typeof window.Parley)).toBe("function");
+    expect(await page.getByRole("button", { name: /chat/ }).count()).toBe(0);
+    release();
+
+    // The queued open() ran after the loader's own init: the chat is open, and identify() prefilled it.
+    const widget = page.frameLocator('iframe[title="Parley chat"]');
+    await expect.poll(() => widget.getByLabel("Name").inputValue()).toBe("Quinn Queued");
+    expect(await widget.getByLabel("Email").inputValue()).toBe("quinn@host.test");
+    await page.getByRole("button", { name: "Close chat" }).waitFor();
+    // The listeners queued first heard the queued open(), then the widget's ready (React's
+    // development mode may mount the widget twice, so "ready" can repeat).
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { parleyEvents: string[] }).parleyEvents),
+      )
+      .toEqual(expect.arrayContaining(["open", "ready"]));
+    expect(
+      await page.evaluate(() => (window as unknown as { parleyEvents: string[] }).parleyEvents[0]),
+    ).toBe("open");
+
+    // Once loaded, the function form and the methods both work.
+    await page.evaluate(() => (window.Parley as unknown as (method: string) => void)("close"));
+    await page.getByRole("button", { name: "Open chat" }).waitFor();
+    await context.close();
+  });
+
   test("on a phone the chat opens full screen; destroy() removes everything", async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 700 } });
     const page = await context.newPage();
