@@ -47,6 +47,19 @@ type ConvexGlobal = {
   readonly jsSyscall: unknown;
 };
 
+/** An action calling a query, mutation or action (`ctx.runQuery` …). */
+const ACTION_CALLS = new Set(["1.0/actions/query", "1.0/actions/mutation", "1.0/actions/action"]);
+
+/**
+ * Let pending I/O run first. On Convex an action's `ctx.runMutation` is a
+ * request to the backend; here it is a chain of promises, and an action
+ * calling one function after another (a streaming reply's deltas) would keep
+ * the event loop from reading and writing sockets until it paused.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The running transaction's snapshot timestamp, from convex-test itself. */
 function snapshotTs(syscall: Syscall): bigint {
   return jsonToConvex(JSON.parse(syscall("1.0/getSnapshotTs", "{}")) as JSONValue) as bigint;
@@ -148,6 +161,7 @@ export function installSyscallBridge(): void {
       const run: AsyncSyscall =
         deployment === undefined ? next : (op, jsonArgs) => answer(deployment, op, jsonArgs, next);
       return async (op, jsonArgs) => {
+        if (ACTION_CALLS.has(op)) await yieldToEventLoop();
         const recorded = recordSyscall(op, jsonArgs, () => snapshotTs(sync));
         const result = await run(op, jsonArgs);
         recorded?.(result);
