@@ -50,6 +50,14 @@ const clerkPublishableKey = optionalPrefixed(
 export const env = Object.freeze({
   /** Convex deployment URL; `undefined` until a backend is configured. */
   NEXT_PUBLIC_CONVEX_URL: optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_CONVEX_URL),
+  /**
+   * Where customers load the embed script (`parley.js`) from, shown in the
+   * embed snippet; `undefined` until it is configured.
+   */
+  NEXT_PUBLIC_PARLEY_EMBED_URL: optionalUrl(
+    "NEXT_PUBLIC_PARLEY_EMBED_URL",
+    process.env.NEXT_PUBLIC_PARLEY_EMBED_URL,
+  ),
   /** Clerk's publishable key; when set, sign-in goes through Clerk. */
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: clerkPublishableKey,
 });

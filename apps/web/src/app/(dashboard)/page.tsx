@@ -1,5 +1,5 @@
-import { DashboardView } from "~/modules/dashboard/dashboard-view";
+import { OverviewView } from "~/modules/overview/overview-view";
 
-export default function HomePage() {
-  return <DashboardView />;
+export default function OverviewPage() {
+  return <OverviewView />;
 }

@@ -1,15 +1,15 @@
 "use client";
 
 import { api } from "@parley/backend/api";
-import { readAppError } from "@parley/backend/errors";
 import { useConvexAuth, useMutation } from "convex/react";
 import { useEffect, useState } from "react";
 
-type Bootstrap = { status: "pending" } | { status: "ready" } | { status: "error"; message: string };
+type Bootstrap = { status: "pending" } | { status: "ready" } | { status: "error"; error: unknown };
 
 /**
  * Make sure the signed-in member's organization, user and role exist in the
- * backend (first sign-in creates them), once per sign-in.
+ * backend (first sign-in creates them), once per sign-in. A failure carries
+ * the thrown error, for the caller to show through `readAppError`.
  */
 export function useBootstrap(): Bootstrap {
   const { isAuthenticated } = useConvexAuth();
@@ -21,10 +21,7 @@ export function useBootstrap(): Bootstrap {
     let cancelled = false;
     bootstrap({})
       .then(() => !cancelled && setState({ status: "ready" }))
-      .catch(
-        (error: unknown) =>
-          !cancelled && setState({ status: "error", message: readAppError(error).message }),
-      );
+      .catch((error: unknown) => !cancelled && setState({ status: "error", error }));
     return () => {
       cancelled = true;
     };

@@ -1,0 +1,56 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+import { AppNav } from "./app-nav";
+import { useGuardedLink } from "./unsaved-changes";
+
+/**
+ * The dashboard frame: a header (product, organization, the member and
+ * sign-out), the section navigation and the page. Before the member's
+ * workspace is known, only the header shows, with whatever `aside` is given.
+ */
+export function AppShell({
+  organizationName,
+  aside,
+  withNav = true,
+  children,
+}: {
+  organizationName?: string;
+  aside?: ReactNode;
+  withNav?: boolean;
+  children: ReactNode;
+}) {
+  const guard = useGuardedLink();
+  return (
+    <div className="min-h-dvh bg-muted/40">
+      <header className="sticky top-0 z-40 border-b bg-background">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
+          <Link href="/" onClick={guard("/")} className="text-lg font-semibold tracking-tight">
+            Parley
+          </Link>
+          {organizationName && (
+            <>
+              <span aria-hidden="true" className="text-muted-foreground/60">
+                /
+              </span>
+              <span className="truncate text-sm font-medium">{organizationName}</span>
+            </>
+          )}
+          <div className="ml-auto flex items-center gap-3">{aside}</div>
+        </div>
+      </header>
+      {withNav ? (
+        <div className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-6 px-4 py-6 sm:px-6 md:grid-cols-[13rem_minmax(0,1fr)] md:py-8">
+          <aside className="min-w-0 md:sticky md:top-22 md:self-start">
+            <AppNav />
+          </aside>
+          <main className="flex min-w-0 flex-col gap-6">{children}</main>
+        </div>
+      ) : (
+        <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-10 sm:px-6">{children}</main>
+      )}
+    </div>
+  );
+}

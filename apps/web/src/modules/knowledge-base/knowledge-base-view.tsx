@@ -1,0 +1,137 @@
+"use client";
+
+import { api } from "@parley/backend/api";
+import { Alert, AlertDescription } from "@parley/ui/components/alert";
+import { Badge } from "@parley/ui/components/badge";
+import { Button } from "@parley/ui/components/button";
+import { usePaginatedQuery } from "convex/react";
+import { useState } from "react";
+
+import { CheckIcon, InfoIcon } from "~/modules/dashboard/icons";
+import { EmptyState, LoadingState, PageHeader } from "~/modules/dashboard/states";
+import { useWorkspace } from "~/modules/workspace/workspace-context";
+
+import { AddArticleDialog } from "./add-article-dialog";
+import { RemoveSourceDialog } from "./remove-source-dialog";
+import { kindLabel, SourceStatus, type KnowledgeSource } from "./source-status";
+
+const PAGE_SIZE = 20;
+
+function SourceRow({
+  source,
+  canRemove,
+  onRemoved,
+}: {
+  source: KnowledgeSource;
+  canRemove: boolean;
+  onRemoved: (title: string) => void;
+}) {
+  return (
+    <li className="flex flex-wrap items-start justify-between gap-3 px-4 py-3">
+      <div className="flex min-w-0 flex-col gap-1">
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="font-medium">{source.title}</span>
+          <SourceStatus status={source.status} />
+          <Badge variant="outline">{kindLabel(source.kind)}</Badge>
+        </div>
+        <p className="text-xs text-muted-foreground">
+          <span data-testid="chunk-count">
+            {source.chunkCount} {source.chunkCount === 1 ? "passage" : "passages"}
+          </span>
+          {" · "}
+          updated {new Date(source.updatedAt).toLocaleString()}
+          {source.url && (
+            <>
+              {" · "}
+              <a
+                href={source.url}
+                target="_blank"
+                rel="noopener noreferrer"
+                className="underline underline-offset-2 hover:text-foreground"
+              >
+                {source.url}
+              </a>
+            </>
+          )}
+        </p>
+        {source.status === "failed" && source.error && (
+          <p className="text-xs text-destructive">{source.error}</p>
+        )}
+      </div>
+      {canRemove && <RemoveSourceDialog source={source} onRemoved={onRemoved} />}
+    </li>
+  );
+}
+
+/** The organization's knowledge base: what the assistant answers from. */
+export function KnowledgeBaseView() {
+  const { isAdmin } = useWorkspace();
+  const { results, status, loadMore } = usePaginatedQuery(
+    api.private.knowledgeBase.list,
+    {},
+    { initialNumItems: PAGE_SIZE },
+  );
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const addButton = isAdmin ? (
+    <AddArticleDialog onAdded={(title) => setNotice(`Added “${title}”.`)} />
+  ) : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Knowledge base"
+        description="The articles your assistant answers from. Answers link to the article they use."
+        actions={status === "LoadingFirstPage" || results.length === 0 ? null : addButton}
+      />
+      {!isAdmin && (
+        <Alert data-testid="read-only-notice">
+          <InfoIcon />
+          <AlertDescription>
+            Only admins can add or remove articles. You can see what the assistant knows.
+          </AlertDescription>
+        </Alert>
+      )}
+      <p role="status" className="empty:hidden">
+        {notice && (
+          <span className="inline-flex items-center gap-2 text-sm text-muted-foreground">
+            <CheckIcon />
+            {notice}
+          </span>
+        )}
+      </p>
+
+      {status === "LoadingFirstPage" ? (
+        <LoadingState label="Loading articles…" />
+      ) : results.length === 0 ? (
+        <EmptyState title="No articles yet" action={addButton}>
+          {isAdmin
+            ? "Add your help articles, policies and product facts. Until then the assistant can only offer to connect visitors with your team."
+            : "An admin of your organization can add help articles for the assistant to answer from."}
+        </EmptyState>
+      ) : (
+        <div className="flex flex-col gap-3">
+          <ul
+            aria-label="Knowledge sources"
+            className="flex flex-col divide-y rounded-xl border bg-card"
+          >
+            {results.map((source) => (
+              <SourceRow
+                key={source._id}
+                source={source}
+                canRemove={isAdmin}
+                onRemoved={(title) => setNotice(`Removed “${title}”.`)}
+              />
+            ))}
+          </ul>
+          {status === "CanLoadMore" && (
+            <Button variant="outline" className="self-center" onClick={() => loadMore(PAGE_SIZE)}>
+              Load more
+            </Button>
+          )}
+          {status === "LoadingMore" && <LoadingState label="Loading more articles…" rows={1} />}
+        </div>
+      )}
+    </>
+  );
+}
