@@ -131,6 +131,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOCAL_AUTH_ISSUER: issuer,
       PARLEY_LOCAL_AUTH: "on",
+      // The snippet in the widget settings points at the demo server's copy of the loader.
+      NEXT_PUBLIC_PARLEY_EMBED_URL: `${urls.demo}/parley.js`,
     });
     const widget = next("widget", ports.widget, {});
     children.push(web, widget);
@@ -152,6 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       [
         `${urls.web}/`,
         `${urls.web}/sign-in`,
+        `${urls.web}/knowledge-base`,
+        `${urls.web}/widget`,
         `${urls.widget}/?organizationId=${demo.organizationId}`,
       ].map((url) => fetch(url).then((response) => response.arrayBuffer())),
     );
