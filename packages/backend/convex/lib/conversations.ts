@@ -76,7 +76,6 @@ export async function escalate(
 ) {
   if (conversation.status !== "unresolved") return false;
   await ctx.db.patch("conversations", conversation._id, { status: "escalated" });
-  // Before the system message below replaces the preview: the team should see the visitor's words.
   await notifyEscalation(ctx, conversation, actor);
   await addMessage(ctx, conversation, {
     role: "system",

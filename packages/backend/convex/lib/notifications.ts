@@ -6,6 +6,7 @@
  */
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { preview } from "./conversations";
 import type { AuditActor, NotificationKind } from "./validators";
 
 /** Unread counts stop here; the dashboard shows "99+". */
@@ -24,6 +25,9 @@ export async function notify(
   return await ctx.db.insert("notifications", notification);
 }
 
+/** How far back to look for the visitor's own words (AI and system messages come in between). */
+const RECENT_MESSAGES = 20;
+
 /** Tell the team a conversation needs a human, saying who asked and what they last wrote. */
 export async function notifyEscalation(
   ctx: MutationCtx,
@@ -31,6 +35,12 @@ export async function notifyEscalation(
   actor: AuditActor,
 ) {
   const session = await ctx.db.get("contactSessions", conversation.contactSessionId);
+  const recent = await ctx.db
+    .query("messages")
+    .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversation._id))
+    .order("desc")
+    .take(RECENT_MESSAGES);
+  const lastVisitorMessage = recent.find((message) => message.role === "visitor");
   const visitor = session?.name ?? session?.email ?? "A visitor";
   await notify(ctx, {
     organizationId: conversation.organizationId,
@@ -40,7 +50,9 @@ export async function notifyEscalation(
       actor.type === "visitor"
         ? `${visitor} asked for a human`
         : `The assistant handed ${visitor === "A visitor" ? "a visitor" : visitor} to the team`,
-    body: conversation.lastMessagePreview ?? "No messages yet.",
+    body: lastVisitorMessage
+      ? preview(lastVisitorMessage.body)
+      : "The visitor has not written anything yet.",
   });
 }
 

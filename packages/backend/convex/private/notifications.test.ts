@@ -61,6 +61,8 @@ describe("private/notifications", () => {
       expect.objectContaining({
         conversationId,
         title: "The assistant handed Grace to the team",
+        // The visitor's words, not the assistant's answer that came after them.
+        body: "Can I speak to a real person please?",
         unread: true,
       }),
     ]);

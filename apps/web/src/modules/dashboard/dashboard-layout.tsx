@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import { env } from "~/env";
 import { RequireMember } from "~/modules/auth/require-member";
 import { SignOutButton } from "~/modules/auth/sign-out-button";
+import { NotificationBell } from "~/modules/notifications/notification-bell";
 import { useBootstrap } from "~/modules/workspace/use-bootstrap";
 import { WorkspaceProvider } from "~/modules/workspace/workspace-context";
 
@@ -68,7 +69,7 @@ function Workspace({ children }: { children: ReactNode }) {
           organizationName={current.name}
           aside={
             <>
-              {/* Header actions. The notifications bell (modules/notifications) goes here, before the member's name. */}
+              <NotificationBell />
               <span
                 className="hidden text-sm text-muted-foreground sm:inline"
                 data-testid="current-user"
