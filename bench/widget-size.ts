@@ -1,14 +1,25 @@
 /**
  * `pnpm --filter @parley/bench widget-size`: what a visitor downloads before
- * the widget's chat screen can render: the JavaScript, CSS and fonts of the
- * widget page in a production build, each gzipped (level 9, like
- * embed-size). Goal: at most 130 KB gzipped, with nothing of the voice SDK in
- * it (voice is loaded only when a call starts).
+ * the widget's chat screen works: the JavaScript, CSS and fonts of the widget
+ * page in a production build, each gzipped (level 9, like embed-size). Goal:
+ * at most 130 KB gzipped, with nothing of the voice SDK in it (voice is loaded
+ * only when a call starts).
  *
- * Every screen of the widget (pre-chat, home, list, chat) ships in the page's
- * entry chunks; only voice is split off. The script checks that: it fails if
- * the chat screen is not found in the first load (the figure would then be
- * wrong) and reports any voice code that leaked in.
+ * What is counted, from Next's manifests (the widget is a Pages Router app
+ * built with webpack, see apps/widget/next.config.ts):
+ * - every script and stylesheet of the page (`build-manifest.json`, pages
+ *   "/_app" and "/", plus the two small route manifests Next loads with them);
+ *   the `nomodule` polyfills are left out, modern browsers never fetch them;
+ * - the chat screen's Markdown renderer: a chunk of its own, fetched when the
+ *   first message renders, so it arrives just after the page; the chat cannot
+ *   show an answer without it, so it is counted, on its own line
+ *   (`react-loadable-manifest.json` names it);
+ * - fonts referenced by that CSS (the widget uses system fonts: none).
+ *
+ * Self-checks (the script fails rather than print a wrong figure): the chat
+ * screen is in the page's scripts, the Markdown chunk is found, and the
+ * prerendered page loads no script or stylesheet the figure leaves out. Voice
+ * code found in anything counted is reported.
  *
  *   pnpm --filter @parley/bench widget-size              build, then measure
  *   pnpm --filter @parley/bench widget-size --no-build   measure the existing build
@@ -17,7 +28,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 
 const widgetDir = path.resolve(
@@ -30,56 +40,69 @@ const nextDir = path.join(widgetDir, ".next");
 const GOAL_KB = 130;
 /** Text that only the chat screen's code contains (the hand-over button). */
 const CHAT_MARKER = "Talk to a human";
+/** The Markdown renderer's display name (apps/widget/src/modules/chat/markdown.tsx). */
+const MARKDOWN_MARKER = "ChatMarkdown";
 /** Text that only voice code contains: our voice screen and the Vapi/Daily SDKs. */
 const VOICE_MARKERS = ["Voice calls are coming soon", "@vapi-ai", "daily-js", "api.vapi.ai"];
 
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
 if (!process.argv.includes("--no-build")) {
-  console.log("building the widget (next build)…");
-  execFileSync("pnpm", ["exec", "next", "build"], {
+  console.log("building the widget (its production build script)…");
+  execFileSync("pnpm", ["run", "build"], {
     cwd: widgetDir,
     stdio: "ignore",
     // A backend URL, so the build includes the Convex client as it does in production.
     env: {
       ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
       NEXT_PUBLIC_CONVEX_URL: process.env.NEXT_PUBLIC_CONVEX_URL ?? "https://example.convex.cloud",
     },
   });
 }
-if (!existsSync(path.join(nextDir, "build-manifest.json"))) {
-  console.error("No widget build found: run without --no-build.");
-  process.exit(1);
+
+const readJson = <T>(file: string): T => {
+  const full = path.join(nextDir, file);
+  if (!existsSync(full))
+    fail(`No widget build found (${file} is missing): run without --no-build.`);
+  return JSON.parse(readFileSync(full, "utf8")) as T;
+};
+const buildManifest = readJson<{
+  pages: Record<string, string[]>;
+  lowPriorityFiles: string[];
+}>("build-manifest.json");
+const loadableManifest = readJson<Record<string, { files: string[] }>>(
+  "react-loadable-manifest.json",
+);
+if (!buildManifest.pages["/"] || !buildManifest.pages["/_app"]) {
+  fail(
+    'build-manifest.json has no Pages Router entries for "/" and "/_app": this script ' +
+      "measures a Pages Router build; update it if the widget's router changed.",
+  );
 }
 
-type Manifest = {
-  entryJSFiles: Record<string, string[]>;
-  entryCSSFiles: Record<string, { path: string; inlined: boolean }[]>;
-};
-const buildManifest = JSON.parse(
-  readFileSync(path.join(nextDir, "build-manifest.json"), "utf8"),
-) as { rootMainFiles: string[] };
-const context: Record<string, unknown> = {};
-context.globalThis = context;
-runInNewContext(
-  readFileSync(path.join(nextDir, "server", "app", "page_client-reference-manifest.js"), "utf8"),
-  context,
-);
-const manifest = (context.__RSC_MANIFEST as Record<string, Manifest>)["/page"]!;
-const entry = (suffix: string) =>
-  Object.entries(manifest.entryJSFiles).find(([name]) => name.endsWith(suffix))?.[1] ?? [];
-
-/** The files the browser loads for the page, by kind (the nomodule polyfills are skipped: modern browsers never fetch them). */
-const framework = buildManifest.rootMainFiles;
-const app = [...new Set([...entry("/src/app/layout"), ...entry("/src/app/page")])].filter(
-  (file) => !framework.includes(file),
-);
-const css = [
-  ...new Set(
-    Object.entries(manifest.entryCSSFiles)
-      .filter(([name]) => name.endsWith("/src/app/layout") || name.endsWith("/src/app/page"))
-      .flatMap(([, files]) => files.filter((file) => !file.inlined).map((file) => file.path)),
-  ),
+const pageFiles = [...new Set([...buildManifest.pages["/_app"]!, ...buildManifest.pages["/"]!])];
+const isFramework = (file: string) => /\/(webpack|framework|main)-[^/]+\.js$/.test(file);
+const framework = [
+  ...pageFiles.filter((file) => file.endsWith(".js") && isFramework(file)),
+  ...buildManifest.lowPriorityFiles.filter((file) => file.endsWith(".js")),
 ];
+const app = pageFiles.filter((file) => file.endsWith(".js") && !isFramework(file));
+const css = pageFiles.filter((file) => file.endsWith(".css"));
+
+const markdownEntry = Object.entries(loadableManifest).find(([name]) =>
+  /chat\/message-bubble\.tsx -> \.\/markdown$/.test(name),
+);
+if (!markdownEntry) {
+  fail(
+    "The chat's Markdown renderer has no chunk of its own in react-loadable-manifest.json: " +
+      "if it moved into the page, count it there; the figure would be wrong otherwise.",
+  );
+}
+const markdown = markdownEntry[1].files.filter((file) => !pageFiles.includes(file));
+
 const fonts = [
   ...new Set(
     css.flatMap((file) =>
@@ -96,10 +119,35 @@ const read = (file: string) => readFileSync(path.join(nextDir, file));
 const gz = (file: string) => gzipSync(read(file), { level: 9 }).length;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
+// The prerendered page is what the browser gets: everything it loads must be counted.
+const htmlFile = path.join("server", "pages", "index.html");
+if (!existsSync(path.join(nextDir, htmlFile))) {
+  fail(`${htmlFile} is missing: the widget page is expected to be static.`);
+}
+const html = read(htmlFile).toString("utf8");
+const counted = new Set([...framework, ...app, ...css]);
+const loaded = [
+  ...[...html.matchAll(/<script\b([^>]*)>/g)]
+    .map((match) => match[1]!)
+    .filter((attributes) => !/\bnoModule\b/i.test(attributes))
+    .map((attributes) => /\bsrc="([^"]+)"/.exec(attributes)?.[1]),
+  ...[...html.matchAll(/<link\b([^>]*)>/g)]
+    .map((match) => match[1]!)
+    .filter((attributes) => /\brel="(?:stylesheet|preload|modulepreload)"/.test(attributes))
+    .map((attributes) => /\bhref="([^"]+)"/.exec(attributes)?.[1]),
+]
+  .filter((url): url is string => url !== undefined)
+  .map((url) => url.replace(/^\/_next\//, ""));
+const missed = loaded.filter((file) => !counted.has(file));
+if (missed.length > 0) {
+  fail(`The page loads files this script does not count (${missed.join(", ")}): fix it.`);
+}
+
 let total = 0;
 for (const [label, files] of [
-  ["framework (Next.js + React runtime)", framework],
-  ["widget app (all screens, Convex client, markdown)", app],
+  ["framework (React, Next.js Pages Router runtime)", framework],
+  ["widget app (all screens, Convex client)", app],
+  ["chat Markdown renderer (its own chunk, loaded with the first message)", markdown],
   ["CSS", css],
   ["fonts", fonts],
 ] as const) {
@@ -111,15 +159,19 @@ for (const [label, files] of [
     console.log(`  ${kb(size).padStart(9)}  ${file}`);
   }
 }
+console.log(
+  `(not counted: the HTML page itself, ${kb(gzipSync(html, { level: 9 }).length)} gzipped)`,
+);
 
-const firstLoad = [...framework, ...app].map((file) => read(file).toString("utf8"));
-if (!firstLoad.some((code) => code.includes(CHAT_MARKER))) {
-  console.error(
-    `The chat screen ("${CHAT_MARKER}") is not in the first load: the figure is wrong.`,
-  );
-  process.exit(1);
+const code = (files: readonly string[]) => files.map((file) => read(file).toString("utf8"));
+if (!code([...framework, ...app]).some((text) => text.includes(CHAT_MARKER))) {
+  fail(`The chat screen ("${CHAT_MARKER}") is not in the page's scripts: the figure is wrong.`);
 }
-const voice = VOICE_MARKERS.filter((marker) => firstLoad.some((code) => code.includes(marker)));
+if (!code(markdown).some((text) => text.includes(MARKDOWN_MARKER))) {
+  fail(`The Markdown chunk does not contain the renderer ("${MARKDOWN_MARKER}"): fix the script.`);
+}
+const everything = code([...framework, ...app, ...markdown]);
+const voice = VOICE_MARKERS.filter((marker) => everything.some((text) => text.includes(marker)));
 
 console.log(
   `widget chat screen, first load: ${kb(total)} gzipped (JS + CSS + fonts; goal ≤ ${GOAL_KB} KB)`,

@@ -1,5 +1,3 @@
-"use client";
-
 import type { api } from "@parley/backend/api";
 import type { FunctionReturnType } from "convex/server";
 

@@ -1,5 +1,3 @@
-"use client";
-
 import { Button } from "@parley/ui/components/button";
 import { useEffect, useRef } from "react";
 

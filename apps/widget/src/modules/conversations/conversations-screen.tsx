@@ -1,5 +1,3 @@
-"use client";
-
 import { api } from "@parley/backend/api";
 import { Button } from "@parley/ui/components/button";
 import { usePaginatedQuery } from "convex/react";

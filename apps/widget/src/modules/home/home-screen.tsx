@@ -1,5 +1,3 @@
-"use client";
-
 import type { PublicWidgetSettings } from "@parley/backend/validators";
 import { Button } from "@parley/ui/components/button";
 

@@ -1,5 +1,3 @@
-"use client";
-
 /**
  * The widget's side of the loader protocol (`@parley/widget-protocol`):
  * announces itself, learns the host page (URL, referrer, identify() data,

@@ -1,5 +1,3 @@
-"use client";
-
 import { api } from "@parley/backend/api";
 import type { PreChatFields } from "@parley/backend/validators";
 import type { Identity } from "@parley/widget-protocol";

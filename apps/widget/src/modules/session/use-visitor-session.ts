@@ -1,5 +1,3 @@
-"use client";
-
 import { api } from "@parley/backend/api";
 import { useMutation, useQuery } from "convex/react";
 import { useCallback, useEffect, useRef, useState } from "react";

@@ -1,5 +1,3 @@
-"use client";
-
 import { Button } from "@parley/ui/components/button";
 import { Component, type ErrorInfo, type ReactNode } from "react";
 

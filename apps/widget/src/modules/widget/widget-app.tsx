@@ -1,6 +1,4 @@
-"use client";
-
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 
 import { env } from "~/env";
 
@@ -12,16 +10,10 @@ import { WidgetShell } from "./widget-shell";
 
 /**
  * The widget visitors see in the loader's iframe, for one organization.
- * Everything below needs the browser (localStorage, the frame's origin), so
- * the server renders only the loading frame.
+ * Everything below needs the browser (localStorage, the frame's origin, the
+ * page's URL), so the server renders only the loading frame.
  */
-export function WidgetApp({
-  organizationId,
-  claimedHostOrigin,
-}: {
-  organizationId: string | undefined;
-  claimedHostOrigin: string | undefined;
-}) {
+export function WidgetApp() {
   return (
     <ClientOnly
       fallback={
@@ -30,29 +22,41 @@ export function WidgetApp({
         </StaticFrame>
       }
     >
-      <HostBridgeProvider claimedHostOrigin={claimedHostOrigin}>
-        {organizationId === undefined ? (
-          <Unavailable>
-            This chat was opened without an organization. Check the{" "}
-            <code className="font-mono">data-organization-id</code> on the Parley script tag.
-          </Unavailable>
-        ) : env.NEXT_PUBLIC_CONVEX_URL === undefined ? (
-          <Unavailable>
-            Chat is not available yet: no backend is configured for this widget.
-          </Unavailable>
-        ) : (
-          <ScreenErrorBoundary
-            wrap={(content) => (
-              <WidgetFrame header={{ title: "Support", subtitle: "Chat unavailable" }}>
-                {content}
-              </WidgetFrame>
-            )}
-          >
-            <WidgetShell organizationId={organizationId} />
-          </ScreenErrorBoundary>
-        )}
-      </HostBridgeProvider>
+      <Widget />
     </ClientOnly>
+  );
+}
+
+/**
+ * The loader opens the page with `?organizationId=…&hostOrigin=…` (the host
+ * page's origin, which the widget verifies before trusting it).
+ */
+function Widget() {
+  const [params] = useState(() => new URLSearchParams(window.location.search));
+  const organizationId = params.get("organizationId") ?? undefined;
+  return (
+    <HostBridgeProvider claimedHostOrigin={params.get("hostOrigin") ?? undefined}>
+      {organizationId === undefined ? (
+        <Unavailable>
+          This chat was opened without an organization. Check the{" "}
+          <code className="font-mono">data-organization-id</code> on the Parley script tag.
+        </Unavailable>
+      ) : env.NEXT_PUBLIC_CONVEX_URL === undefined ? (
+        <Unavailable>
+          Chat is not available yet: no backend is configured for this widget.
+        </Unavailable>
+      ) : (
+        <ScreenErrorBoundary
+          wrap={(content) => (
+            <WidgetFrame header={{ title: "Support", subtitle: "Chat unavailable" }}>
+              {content}
+            </WidgetFrame>
+          )}
+        >
+          <WidgetShell organizationId={organizationId} />
+        </ScreenErrorBoundary>
+      )}
+    </HostBridgeProvider>
   );
 }
 

@@ -1,5 +1,3 @@
-"use client";
-
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import type { PublicWidgetSettings } from "@parley/backend/validators";

@@ -1,5 +1,3 @@
-"use client";
-
 import type { ReactNode } from "react";
 import { ConvexProvider, ConvexReactClient } from "convex/react";
 
