@@ -1,18 +1,14 @@
 import type { api } from "@parley/backend/api";
 import type { FunctionReturnType } from "convex/server";
-
-import dynamic from "next/dynamic";
+import { lazy, Suspense } from "react";
 
 import { isPending } from "./use-send-message";
 
 /**
- * The Markdown renderer (react-markdown, ~35 KB gzipped) is its own chunk,
- * fetched when the first message renders rather than with the widget's first load.
+ * The Markdown renderer is its own chunk, fetched as soon as the first message
+ * renders; until it arrives the text shows as it is, so nothing waits on it.
  */
-const Markdown = dynamic(() => import("./markdown").then((module) => module.Markdown), {
-  ssr: false,
-  loading: () => null,
-});
+const Markdown = lazy(() => import("./markdown"));
 
 /** Only web links become clickable; anything else (e.g. `javascript:`) shows as text. */
 const webUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
@@ -61,7 +57,9 @@ export function MessageBubble({ message, agentName }: { message: MessageView; ag
           <TypingIndicator name={author} />
         ) : (
           <>
-            <Markdown text={message.body} />
+            <Suspense fallback={<p className="whitespace-pre-wrap">{message.body}</p>}>
+              <Markdown text={message.body} />
+            </Suspense>
             {streaming && (
               <span
                 aria-hidden

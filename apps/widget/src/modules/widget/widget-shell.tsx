@@ -2,8 +2,7 @@ import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import type { PublicWidgetSettings } from "@parley/backend/validators";
 import { useQuery } from "convex/react";
-import dynamic from "next/dynamic";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 
 import { ChatScreen } from "../chat/chat-screen";
 import { ConversationsScreen } from "../conversations/conversations-screen";
@@ -16,9 +15,9 @@ import { themeStyle } from "./theme";
 import { WidgetFrame } from "./widget-frame";
 
 // Voice loads only when a visitor starts a call, so nothing of it weighs on the chat.
-const VoiceScreen = dynamic(() => import("../voice/voice-screen").then((m) => m.VoiceScreen), {
-  loading: () => <LoadingState label="Preparing the call…" />,
-});
+const VoiceScreen = lazy(() =>
+  import("../voice/voice-screen").then((module) => ({ default: module.VoiceScreen })),
+);
 
 export type Screen =
   | { name: "home" }
@@ -152,7 +151,11 @@ function Screens({
             navigate={setScreen}
           />
         )}
-        {screen.name === "voice" && <VoiceScreen settings={settings} />}
+        {screen.name === "voice" && (
+          <Suspense fallback={<LoadingState label="Preparing the call…" />}>
+            <VoiceScreen settings={settings} />
+          </Suspense>
+        )}
       </ScreenErrorBoundary>
     </WidgetFrame>
   );
