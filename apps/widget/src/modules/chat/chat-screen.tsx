@@ -1,12 +1,12 @@
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import type { PublicWidgetSettings } from "@parley/backend/validators";
-import { Button } from "@parley/ui/components/button";
 import { useMutation, usePaginatedQuery, useQuery } from "convex/react";
 import { useState } from "react";
 
 import { useHost } from "../host/host-bridge";
 import type { ActiveSession } from "../session/use-visitor-session";
+import { Button } from "../widget/controls";
 import { describeError } from "../widget/describe-error";
 import { ErrorNotice, LoadingState } from "../widget/states";
 import type { Screen } from "../widget/widget-shell";

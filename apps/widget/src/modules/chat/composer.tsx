@@ -1,6 +1,6 @@
-import { Button } from "@parley/ui/components/button";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 
+import { Button } from "../widget/controls";
 import { ErrorNotice } from "../widget/states";
 
 /** Longest message the backend accepts. */

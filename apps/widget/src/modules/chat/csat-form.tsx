@@ -1,10 +1,10 @@
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import type { Csat } from "@parley/backend/validators";
-import { Button } from "@parley/ui/components/button";
 import { useMutation } from "convex/react";
 import { useState, type FormEvent } from "react";
 
+import { Button } from "../widget/controls";
 import { describeError } from "../widget/describe-error";
 import { ErrorNotice } from "../widget/states";
 

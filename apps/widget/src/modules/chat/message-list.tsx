@@ -1,6 +1,6 @@
-import { Button } from "@parley/ui/components/button";
 import { useEffect, useRef } from "react";
 
+import { Button } from "../widget/controls";
 import { EmptyState, LoadingState } from "../widget/states";
 import { MessageBubble, type MessageView } from "./message-bubble";
 

@@ -1,9 +1,9 @@
 import { api } from "@parley/backend/api";
-import { Button } from "@parley/ui/components/button";
 import { usePaginatedQuery } from "convex/react";
 
 import { useStartConversation } from "../chat/use-start-conversation";
 import type { ActiveSession } from "../session/use-visitor-session";
+import { Button } from "../widget/controls";
 import { EmptyState, ErrorNotice, LoadingState } from "../widget/states";
 import type { Screen } from "../widget/widget-shell";
 import { STATUS_LABEL } from "./status-label";

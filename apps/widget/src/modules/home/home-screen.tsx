@@ -1,8 +1,8 @@
 import type { PublicWidgetSettings } from "@parley/backend/validators";
-import { Button } from "@parley/ui/components/button";
 
 import { useStartConversation } from "../chat/use-start-conversation";
 import type { ActiveSession } from "../session/use-visitor-session";
+import { Button } from "../widget/controls";
 import { ErrorNotice } from "../widget/states";
 import type { Screen } from "../widget/widget-shell";
 

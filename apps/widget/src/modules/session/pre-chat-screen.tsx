@@ -1,12 +1,11 @@
 import { api } from "@parley/backend/api";
 import type { PreChatFields } from "@parley/backend/validators";
 import type { Identity } from "@parley/widget-protocol";
-import { Button } from "@parley/ui/components/button";
-import { Input } from "@parley/ui/components/input";
 import { useMutation } from "convex/react";
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { useHost } from "../host/host-bridge";
+import { Button, Input } from "../widget/controls";
 import { describeError } from "../widget/describe-error";
 import { ErrorNotice } from "../widget/states";
 import { browserMetadata } from "./browser-metadata";

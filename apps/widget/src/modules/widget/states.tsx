@@ -1,6 +1,6 @@
-import { Button } from "@parley/ui/components/button";
 import { Component, type ErrorInfo, type ReactNode } from "react";
 
+import { Button } from "./controls";
 import { describeError } from "./describe-error";
 
 /** A centered spinner with a label for screen readers and anyone waiting. */
