@@ -35,6 +35,11 @@ const cases: Record<
   string,
   { as: "anonymous" | "admin"; wrongType: (w: World) => Args; oversized: (w: World) => Args }
 > = {
+  "public/widgetSettings:frameAncestor": {
+    as: "anonymous",
+    wrongType: () => ({ organizationId: "org_a", hostOrigin: ["https://a.test"] }),
+    oversized: () => ({ organizationId: "org_a", hostOrigin: `https://${long(2100)}.test` }),
+  },
   "public/widgetSettings:getByOrganization": {
     as: "anonymous",
     wrongType: () => ({ organizationId: "org_a", hostOrigin: 42 }),

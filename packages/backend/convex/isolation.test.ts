@@ -79,6 +79,22 @@ async function handOver({ t, visitorA, conversationA }: World) {
 const page = { paginationOpts: { numItems: 50, cursor: null } };
 
 const cases: Record<string, (w: World) => Promise<void>> = {
+  "public/widgetSettings:frameAncestor": async ({ t }) => {
+    // A's list admits a.example.com; asking about B never answers with A's hosts.
+    expect(
+      await t.query(api.public.widgetSettings.frameAncestor, {
+        organizationId: "org_b",
+        hostOrigin: "https://a.example.com",
+      }),
+    ).toBeNull();
+    expect(
+      await t.query(api.public.widgetSettings.frameAncestor, {
+        organizationId: "org_a",
+        hostOrigin: "https://a.example.com",
+      }),
+    ).toBe("https://a.example.com");
+  },
+
   "public/widgetSettings:getByOrganization": async ({ t }) => {
     const settings = await t.query(api.public.widgetSettings.getByOrganization, {
       organizationId: "org_b",

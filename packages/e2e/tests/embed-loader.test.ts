@@ -291,4 +291,55 @@ describe("the embed loader's API and protocol", () => {
       await asMember("admin", "mutation", "private/widgetSettings:update", { allowedDomains: [] });
     }
   });
+
+  test("a page that fakes its origin to pass the allow-list is refused by the browser", async () => {
+    const demoHost = new URL(stack.urls.demo).host;
+    await asMember("admin", "mutation", "private/widgetSettings:update", {
+      allowedDomains: ["shop.acme-outdoor.test", demoHost],
+    });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const widgetDocument = () =>
+        page.waitForResponse((response) => {
+          const url = new URL(response.url());
+          return url.origin === stack.urls.widget && url.pathname === "/";
+        });
+
+      // The honest loader on an allowed host: the page is bound to that host, and works.
+      await page.goto(stack.urls.demo);
+      const honest = widgetDocument();
+      await page.getByRole("button", { name: "Open chat" }).click();
+      expect((await honest).headers()["content-security-policy"]).toBe(
+        `frame-ancestors ${new URL(stack.urls.demo).origin}`,
+      );
+      const widget = page.frameLocator('iframe[title="Parley chat"]');
+      await widget.getByRole("button", { name: "Start chatting" }).waitFor();
+
+      // The same page frames the widget claiming to be the shop: the widget's own check
+      // would pass, but the browser compares the claim with the real parent and blocks it.
+      const forged = widgetDocument();
+      await page.evaluate(
+        ({ widgetUrl, organizationId }) => {
+          const frame = document.createElement("iframe");
+          frame.title = "Forged";
+          frame.src = `${widgetUrl}/?organizationId=${organizationId}&hostOrigin=${encodeURIComponent("https://shop.acme-outdoor.test")}`;
+          document.body.append(frame);
+        },
+        { widgetUrl: stack.urls.widget, organizationId: stack.organizationId },
+      );
+      expect((await forged).headers()["content-security-policy"]).toBe(
+        "frame-ancestors https://shop.acme-outdoor.test",
+      );
+      const blocked = () =>
+        page
+          .frames()
+          .find((frame) => frame.name() === "" && frame.url().startsWith("chrome-error:"));
+      await expect.poll(() => blocked() !== undefined).toBe(true);
+      expect(await page.frameLocator('iframe[title="Forged"]').getByRole("button").count()).toBe(0);
+      await context.close();
+    } finally {
+      await asMember("admin", "mutation", "private/widgetSettings:update", { allowedDomains: [] });
+    }
+  });
 });

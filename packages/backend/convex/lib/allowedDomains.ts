@@ -3,9 +3,11 @@
  *
  * Admins list hosts in the widget settings (`private/widgetSettings.update`
  * normalises them to `host`, `host:port`, `*.host` or `*.host:port`). An empty
- * list allows every host. This is a product control, not a security boundary:
- * anyone can call the public functions directly, so tenant data stays
- * protected by the visitor session, never by this check.
+ * list allows every host. The widget refuses to run elsewhere, and the
+ * browser enforces it through `frame-ancestors` (public/widgetSettings
+ * `frameAncestor`). It keeps other sites from embedding an organization's
+ * assistant; it is not a data boundary: anyone can call the public functions
+ * directly, so tenant data stays protected by the visitor session.
  */
 
 /** The host name and effective port of an http(s) origin or URL; null when unparseable. */

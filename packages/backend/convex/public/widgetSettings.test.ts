@@ -78,3 +78,39 @@ describe("public/widgetSettings.getByOrganization", () => {
     });
   });
 });
+
+describe("public/widgetSettings.frameAncestor", () => {
+  test("binds the frame to the host page the loader named, only when an allow-list admits it", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const frameAncestor = (hostOrigin?: string) =>
+      t.query(api.public.widgetSettings.frameAncestor, { organizationId: "org_a", hostOrigin });
+
+    // No list: no policy, so any site (and a site builder's preview frame) may embed.
+    expect(await frameAncestor("https://anywhere.test")).toBeNull();
+
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.update, {
+      allowedDomains: ["shop.acme.com", "*.acme.dev"],
+    });
+    expect(await frameAncestor("https://shop.acme.com")).toBe("https://shop.acme.com");
+    expect(await frameAncestor("https://eu.acme.dev:8443/some/page?q=1")).toBe(
+      "https://eu.acme.dev:8443",
+    );
+    // Not allowed, missing or malformed: no policy; the widget itself refuses and says why.
+    expect(await frameAncestor("https://evil.test")).toBeNull();
+    expect(await frameAncestor()).toBeNull();
+    expect(await frameAncestor("javascript:alert(1)")).toBeNull();
+  });
+
+  test("an unknown organization is not found", async () => {
+    const t = setup();
+    expect(
+      await errorData(
+        t.query(api.public.widgetSettings.frameAncestor, {
+          organizationId: "org_missing",
+          hostOrigin: "https://shop.acme.com",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
