@@ -5,10 +5,11 @@
  * arrives while the chat is closed shows an unread badge, and phones get the
  * chat full screen.
  */
-import { DEMO_USERS, DEMO_WIDGET } from "@parley/dev";
+import { DEMO_WIDGET } from "@parley/dev";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 
+import { callAsMember } from "./dashboard";
 import { launchBrowser } from "./harness";
 
 const stack = inject("stack");
@@ -37,36 +38,6 @@ afterAll(async () => {
 function rgb(hex: string) {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   return `rgb(${r}, ${g}, ${b})`;
-}
-
-/** Call the backend over Convex's HTTP API as a demo member, signed in like the dashboard. */
-async function asMember(
-  member: keyof typeof DEMO_USERS,
-  kind: "query" | "mutation",
-  path: string,
-  args: Record<string, unknown>,
-): Promise<unknown> {
-  const directory = (await (await fetch(`${stack.urls.web}/api/local-auth/directory`)).json()) as {
-    users: { id: string; email: string }[];
-  };
-  const user = directory.users.find(({ email }) => email === DEMO_USERS[member].email);
-  const session = await fetch(`${stack.urls.web}/api/local-auth/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ userId: user?.id, organizationId: stack.organizationId }),
-  });
-  const cookie = session.headers.get("set-cookie")?.split(";")[0] ?? "";
-  const { token } = (await (
-    await fetch(`${stack.urls.web}/api/local-auth/token`, { headers: { cookie } })
-  ).json()) as { token: string };
-  const response = await fetch(`${stack.urls.backend}/api/${kind}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ path, args, format: "json" }),
-  });
-  const body = (await response.json()) as { status: string; value?: unknown };
-  if (body.status !== "success") throw new Error(`${path} failed: ${JSON.stringify(body)}`);
-  return body.value;
 }
 
 /** The launcher's computed background color. */
@@ -130,7 +101,7 @@ describe("the embed loader's API and protocol", () => {
     const conversationId = conversations.value.page[0]!._id;
     // The team sees who the visitor is and the host page they wrote from (passed by the loader).
     expect(
-      await asMember("operator", "query", "private/conversations:get", { conversationId }),
+      await callAsMember("operator", "query", "private/conversations:get", { conversationId }),
     ).toMatchObject({
       status: "escalated",
       contact: {
@@ -139,7 +110,7 @@ describe("the embed loader's API and protocol", () => {
         metadata: { pageUrl: `${stack.urls.demo}/`, language: expect.any(String) as string },
       },
     });
-    await asMember("operator", "mutation", "private/messages:send", {
+    await callAsMember("operator", "mutation", "private/messages:send", {
       conversationId,
       body: "Hi, Oscar here. How can I help?",
     });
@@ -164,7 +135,7 @@ describe("the embed loader's API and protocol", () => {
 
     // The team ends the conversation: the visitor sees it live and rates it.
     await page.getByRole("button", { name: "Open chat" }).click();
-    await asMember("operator", "mutation", "private/conversations:setStatus", {
+    await callAsMember("operator", "mutation", "private/conversations:setStatus", {
       conversationId,
       status: "resolved",
     });
@@ -267,7 +238,7 @@ describe("the embed loader's API and protocol", () => {
   });
 
   test("on a host outside the allowed domains the widget refuses, saying why", async () => {
-    await asMember("admin", "mutation", "private/widgetSettings:update", {
+    await callAsMember("admin", "mutation", "private/widgetSettings:update", {
       allowedDomains: ["shop.acme-outdoor.test", "*.acme-outdoor.test"],
     });
     try {
@@ -288,13 +259,15 @@ describe("the embed loader's API and protocol", () => {
       await page.getByRole("button", { name: "Add to cart" }).click();
       await context.close();
     } finally {
-      await asMember("admin", "mutation", "private/widgetSettings:update", { allowedDomains: [] });
+      await callAsMember("admin", "mutation", "private/widgetSettings:update", {
+        allowedDomains: [],
+      });
     }
   });
 
   test("a page that fakes its origin to pass the allow-list is refused by the browser", async () => {
     const demoHost = new URL(stack.urls.demo).host;
-    await asMember("admin", "mutation", "private/widgetSettings:update", {
+    await callAsMember("admin", "mutation", "private/widgetSettings:update", {
       allowedDomains: ["shop.acme-outdoor.test", demoHost],
     });
     try {
@@ -339,7 +312,9 @@ describe("the embed loader's API and protocol", () => {
       expect(await page.frameLocator('iframe[title="Forged"]').getByRole("button").count()).toBe(0);
       await context.close();
     } finally {
-      await asMember("admin", "mutation", "private/widgetSettings:update", { allowedDomains: [] });
+      await callAsMember("admin", "mutation", "private/widgetSettings:update", {
+        allowedDomains: [],
+      });
     }
   });
 });
