@@ -445,7 +445,7 @@ export class Engine {
 
   /**
    * The results of `calls`, all as of one timestamp `ts`: at or after every
-   * commit announced so far, and durable. A cached result is reused when no
+   * commit announced so far (and `notBefore`), and durable. A cached result is reused when no
    * commit since it was read wrote anything it read; the others run (once
    * for every caller asking for the same function, args and identity). When
    * commits land while they run, only the results those commits touched run
@@ -453,8 +453,9 @@ export class Engine {
    */
   async queryConsistent(
     calls: { call: FunctionCall; caller: Caller }[],
+    notBefore = 0n,
   ): Promise<{ ts: bigint; results: EncodedQueryResult[]; consistent: boolean }> {
-    let ts = this.observedTs;
+    let ts = notBefore > this.observedTs ? notBefore : this.observedTs;
     let entries: CachedQuery[] = [];
     let consistent = true;
     for (let attempt = 1; ; attempt++) {

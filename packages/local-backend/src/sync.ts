@@ -478,8 +478,10 @@ export class SyncSession {
     );
     const pending = results.flatMap((result, index) => (result === null ? [index] : []));
     await engine.checkCommits();
+    // Never older than what the client was last told: its view only moves forward.
     const consistent = await engine.queryConsistent(
       pending.map((index) => ({ call: calls[index]!, caller })),
+      this.sent.ts,
     );
     pending.forEach((index, position) => (results[index] = consistent.results[position]!));
     const ts = consistent.ts;
