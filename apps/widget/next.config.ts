@@ -9,6 +9,8 @@ import type { NextConfig } from "next";
  */
 const config: NextConfig = {
   reactStrictMode: true,
+  // Next's development badge would sit on top of the message box in a 400 px iframe.
+  devIndicators: false,
   // Internal packages ship TypeScript source; Next compiles them with the app.
   transpilePackages: ["@parley/ui", "@parley/backend", "@parley/widget-protocol"],
   turbopack: {},
