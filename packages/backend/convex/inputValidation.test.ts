@@ -91,6 +91,16 @@ const cases: Record<
     wrongType: () => ({ organizationId: 1 }),
     oversized: () => ({ organizationId: long(10_000) }),
   },
+  "private/widgetSettings:generateLogoUploadUrl": {
+    as: "admin",
+    wrongType: () => ({ storageId: 1 }),
+    oversized: () => ({ name: long(10_000) }),
+  },
+  "private/widgetSettings:setLogo": {
+    as: "admin",
+    wrongType: () => ({ storageId: 42 }),
+    oversized: () => ({ storageId: long(3000) }),
+  },
   "private/widgetSettings:get": {
     as: "admin",
     wrongType: () => ({ organizationId: 1 }),

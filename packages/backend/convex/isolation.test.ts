@@ -188,6 +188,28 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(current.organizationId).toBe("org_b");
   },
 
+  "private/widgetSettings:generateLogoUploadUrl": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.widgetSettings.generateLogoUploadUrl, {});
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/widgetSettings:setLogo": async ({ t, rowsOfA }) => {
+    const logoOfA = await t.run(async (ctx) =>
+      ctx.storage.store(new Blob([new Uint8Array(8)], { type: "image/png" })),
+    );
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logoOfA });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.widgetSettings.setLogo, { storageId: logoOfA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    // B removing its (absent) logo never touches A's.
+    await asAdmin(t, "org_b").mutation(api.private.widgetSettings.setLogo, { storageId: null });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
   "private/widgetSettings:get": async ({ t, orgB }) => {
     const settings = await asAdmin(t, "org_b").query(api.private.widgetSettings.get, {});
     expect(settings?.organizationId).toBe(orgB._id);

@@ -85,7 +85,9 @@ export default defineSchema({
     /** Vapi assistant used for voice calls; public by Vapi's design. */
     vapiAssistantId: v.optional(v.string()),
     updatedAt: v.number(),
-  }).index("by_organization_id", ["organizationId"]),
+  })
+    .index("by_organization_id", ["organizationId"])
+    .index("by_logo_storage_id", ["logoStorageId"]),
 
   /** Third-party integrations. Secrets are AES-GCM encrypted and never returned by a query. */
   plugins: defineTable({

@@ -204,4 +204,49 @@ describe("widget settings in the dashboard", () => {
     expect(await page.getByRole("button", { name: "Add article" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
   });
+
+  test("an admin uploads a logo; the widget's header shows it, and removing it goes back", async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+      "base64",
+    );
+    try {
+      const page = await newPage();
+      await signIn(page, "admin");
+      await openWidgetSettings(page);
+      const logoInput = page.getByLabel("Logo", { exact: true });
+
+      // An SVG is refused before anything is uploaded.
+      await logoInput.setInputFiles({
+        name: "logo.svg",
+        mimeType: "image/svg+xml",
+        buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+      });
+      await page.getByText("The logo must be a PNG, JPEG, WebP or GIF image.").waitFor();
+
+      await logoInput.setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+      const current = page.getByRole("img", { name: "Current logo" });
+      await current.waitFor();
+      const src = await current.getAttribute("src");
+
+      // Visitors load the same file from storage, as a real image.
+      const widget = await openDemoChat();
+      const headerLogo = widget.locator("header img");
+      await headerLogo.waitFor();
+      expect(await headerLogo.getAttribute("src")).toBe(src);
+      await expect
+        .poll(() => headerLogo.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .toBe(1);
+
+      // Removing it reaches the open widget live.
+      await page.getByRole("button", { name: "Remove logo" }).click();
+      await page.getByRole("button", { name: "Upload logo" }).waitFor();
+      await expect.poll(() => widget.locator("header img").count()).toBe(0);
+    } finally {
+      await callAsMember("admin", "mutation", "private/widgetSettings:setLogo", {
+        storageId: null,
+      });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import {
   snapshotTables,
 } from "../../test/setup";
 import { api } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
 
 describe("private/widgetSettings", () => {
   test("a new organization starts with the default settings", async () => {
@@ -85,5 +86,85 @@ describe("private/widgetSettings", () => {
       message,
     });
     expect(await snapshotTables(t)).toEqual(before);
+  });
+});
+
+describe("private/widgetSettings logo", () => {
+  /** A file in storage, as an upload to the URL from generateLogoUploadUrl leaves it. */
+  const upload = (t: ReturnType<typeof setup>, type: string, bytes = 64) =>
+    t.run(async (ctx) => ctx.storage.store(new Blob([new Uint8Array(bytes)], { type })));
+  const logoUrl = async (t: ReturnType<typeof setup>, orgId = "org_a") =>
+    (await t.query(api.public.widgetSettings.getByOrganization, { organizationId: orgId })).logoUrl;
+  const fileExists = (t: ReturnType<typeof setup>, id: Id<"_storage">) =>
+    t.run(async (ctx) => (await ctx.db.system.get("_storage", id)) !== null);
+
+  test("an admin uploads a logo; the widget gets its URL; a new one replaces and deletes the old", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const admin = asAdmin(t, "org_a");
+    expect(await admin.mutation(api.private.widgetSettings.generateLogoUploadUrl, {})).toMatch(
+      /^https?:\/\//,
+    );
+    const first = await upload(t, "image/png");
+    await admin.mutation(api.private.widgetSettings.setLogo, { storageId: first });
+    expect((await admin.query(api.private.widgetSettings.get, {}))?.logoStorageId).toBe(first);
+    expect(await logoUrl(t)).toEqual(expect.any(String));
+
+    const second = await upload(t, "image/webp");
+    await admin.mutation(api.private.widgetSettings.setLogo, { storageId: second });
+    expect((await admin.query(api.private.widgetSettings.get, {}))?.logoStorageId).toBe(second);
+    expect(await fileExists(t, first)).toBe(false);
+
+    await admin.mutation(api.private.widgetSettings.setLogo, { storageId: null });
+    expect(await logoUrl(t)).toBeNull();
+    expect(await fileExists(t, second)).toBe(false);
+  });
+
+  test.each([
+    ["image/svg+xml", 64, "The logo must be a PNG, JPEG, WebP or GIF image."],
+    ["text/html", 64, "The logo must be a PNG, JPEG, WebP or GIF image."],
+    ["", 64, "The logo must be a PNG, JPEG, WebP or GIF image."],
+    ["image/png", 512 * 1024 + 1, "The logo must be at most 512 KB."],
+  ])("refuses a %j file of %d bytes, keeping the current logo", async (type, bytes, message) => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const admin = asAdmin(t, "org_a");
+    const current = await upload(t, "image/png");
+    await admin.mutation(api.private.widgetSettings.setLogo, { storageId: current });
+    const bad = await upload(t, type, bytes);
+    expect(
+      await errorData(admin.mutation(api.private.widgetSettings.setLogo, { storageId: bad })),
+    ).toEqual({ code: "INVALID_INPUT", message });
+    expect((await admin.query(api.private.widgetSettings.get, {}))?.logoStorageId).toBe(current);
+    expect(await fileExists(t, current)).toBe(true);
+  });
+
+  test("another organization's logo file cannot be claimed (nor deleted by replacing it)", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    await createOrganization(t, "org_b");
+    const logoOfA = await upload(t, "image/png");
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logoOfA });
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.widgetSettings.setLogo, { storageId: logoOfA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await logoUrl(t, "org_b")).toBeNull();
+    expect(await fileExists(t, logoOfA)).toBe(true);
+  });
+
+  test("operators cannot upload or change the logo", async () => {
+    const t = setup();
+    await createOrganization(t, "org_a");
+    const operator = asOperator(t, "org_a");
+    const file = await upload(t, "image/png");
+    for (const call of [
+      operator.mutation(api.private.widgetSettings.generateLogoUploadUrl, {}),
+      operator.mutation(api.private.widgetSettings.setLogo, { storageId: file }),
+    ]) {
+      expect(await errorData(call)).toMatchObject({ code: "FORBIDDEN" });
+    }
+    expect(await logoUrl(t)).toBeNull();
   });
 });

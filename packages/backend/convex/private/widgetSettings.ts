@@ -109,3 +109,62 @@ export const update = orgMutation({
     return null;
   },
 });
+
+/** What a logo may be: shown in the widget's header, so small raster images only. */
+export const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+export const MAX_LOGO_BYTES = 512 * 1024;
+
+/** A one-time URL the dashboard uploads a logo to (then calls `setLogo`). Admins only. */
+export const generateLogoUploadUrl = orgMutation({
+  role: "admin",
+  args: {},
+  returns: v.string(),
+  handler: async (ctx) => await ctx.storage.generateUploadUrl(),
+});
+
+/**
+ * Use an uploaded file as the widget's logo, or remove the logo (`null`).
+ * The previous logo's file is deleted. Admins only.
+ *
+ * Storage ids are not scoped to an organization, so a file another
+ * organization uses is "not found" here (and never deleted by this one);
+ * SVG is refused because a file served from storage can carry scripts.
+ */
+export const setLogo = orgMutation({
+  role: "admin",
+  args: { storageId: v.union(v.id("_storage"), v.null()) },
+  returns: v.null(),
+  handler: async (ctx, { storageId }) => {
+    const settings = await ensureWidgetSettings(ctx, ctx.organizationId);
+    if (storageId === settings.logoStorageId) return null;
+    if (storageId) {
+      const file = await ctx.db.system.get("_storage", storageId);
+      const usedElsewhere = await ctx.db
+        .query("widgetSettings")
+        .withIndex("by_logo_storage_id", (q) => q.eq("logoStorageId", storageId))
+        .first();
+      if (!file || usedElsewhere) throw appError("NOT_FOUND", "This upload does not exist.");
+      const type = file.contentType?.split(";")[0]?.trim().toLowerCase();
+      // (The dashboard checks type and size before uploading; a refused file stays in storage,
+      // since a mutation that throws undoes its own deletes.)
+      if (!type || !(LOGO_TYPES as readonly string[]).includes(type)) {
+        throw appError("INVALID_INPUT", "The logo must be a PNG, JPEG, WebP or GIF image.");
+      }
+      if (file.size > MAX_LOGO_BYTES) {
+        throw appError("INVALID_INPUT", "The logo must be at most 512 KB.");
+      }
+    }
+    if (settings.logoStorageId) await ctx.storage.delete(settings.logoStorageId);
+    await ctx.db.patch("widgetSettings", settings._id, {
+      logoStorageId: storageId ?? undefined,
+      updatedAt: Date.now(),
+    });
+    await audit(ctx, {
+      organizationId: ctx.organizationId,
+      actor: { type: "user", userId: ctx.user._id },
+      action: storageId ? "widgetSettings.logoChanged" : "widgetSettings.logoRemoved",
+      targetId: settings._id,
+    });
+    return null;
+  },
+});

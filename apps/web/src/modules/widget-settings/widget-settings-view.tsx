@@ -37,6 +37,7 @@ import { useWorkspace } from "~/modules/workspace/workspace-context";
 
 import { AllowedDomainsWarning } from "./allowed-domains-warning";
 import { EmbedSnippetCard } from "./embed-snippet-card";
+import { LogoField } from "./logo-field";
 import { changedFields, valuesOf, withDomain, type SettingsValues } from "./settings-form";
 import { WidgetPreview } from "./widget-preview";
 
@@ -276,6 +277,7 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
                 onChange={(event) => edit({ agentName: event.target.value })}
               />
             </Field>
+            <LogoField agentName={values.agentName} />
             <div className="grid gap-5 sm:grid-cols-2">
               <Field label="Primary color" htmlFor="primary-color" hint="A hex color like #4f46e5.">
                 <div className="flex gap-2">
