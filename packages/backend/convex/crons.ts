@@ -14,4 +14,12 @@ crons.hourly(
   {},
 );
 
+// Delete uploads nothing refers to (a logo chosen but never saved, or refused).
+crons.daily(
+  "sweep orphaned uploads",
+  { hourUTC: 3, minuteUTC: 41 },
+  internal.system.storage.sweepOrphans,
+  {},
+);
+
 export default crons;

@@ -175,7 +175,8 @@ export default defineSchema({
     // Kept beside the next one for its order: the dashboard lists sources newest first.
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_organization_id", ["organizationId"])
-    .index("by_organization_id_and_embedded_with", ["organizationId", "embeddedWith"]),
+    .index("by_organization_id_and_embedded_with", ["organizationId", "embeddedWith"])
+    .index("by_storage_id", ["storageId"]),
 
   knowledgeChunks: defineTable({
     organizationId: v.id("organizations"),

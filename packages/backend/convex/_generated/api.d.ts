@@ -48,6 +48,7 @@ import type * as public_widgetSettings from "../public/widgetSettings.js";
 import type * as system_agent from "../system/agent.js";
 import type * as system_knowledgeBase from "../system/knowledgeBase.js";
 import type * as system_messages from "../system/messages.js";
+import type * as system_storage from "../system/storage.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -93,6 +94,7 @@ declare const fullApi: ApiFromModules<{
   "system/agent": typeof system_agent;
   "system/knowledgeBase": typeof system_knowledgeBase;
   "system/messages": typeof system_messages;
+  "system/storage": typeof system_storage;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

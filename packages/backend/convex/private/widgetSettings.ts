@@ -145,8 +145,8 @@ export const setLogo = orgMutation({
         .first();
       if (!file || usedElsewhere) throw appError("NOT_FOUND", "This upload does not exist.");
       const type = file.contentType?.split(";")[0]?.trim().toLowerCase();
-      // (The dashboard checks type and size before uploading; a refused file stays in storage,
-      // since a mutation that throws undoes its own deletes.)
+      // (The dashboard checks type and size before uploading. A refused file stays in storage,
+      // since a mutation that throws undoes its own deletes, until system/storage's daily sweep.)
       if (!type || !(LOGO_TYPES as readonly string[]).includes(type)) {
         throw appError("INVALID_INPUT", "The logo must be a PNG, JPEG, WebP or GIF image.");
       }

@@ -95,7 +95,9 @@ export function modelResponder(config: {
           description:
             "Search the company's help articles. Returns the most relevant passages with their titles.",
           inputSchema: z.object({
-            query: z.string().describe("What to look for, in a few keywords"),
+            query: z
+              .string()
+              .describe("What to look for: the question in a short sentence, with its key terms"),
           }),
           execute: async ({ query }) => {
             const hits = await hooks.search(query);
