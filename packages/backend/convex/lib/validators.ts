@@ -125,6 +125,10 @@ export const vPublicWidgetSettings = v.object({
 export type PublicWidgetSettings = Infer<typeof vPublicWidgetSettings>;
 
 /** Upper bounds on what any caller may send; checked before a function does any work. */
+/** What a widget logo may be: shown in the widget's header, so small raster images (no SVG: a file served from storage can carry scripts). */
+export const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+export const MAX_LOGO_BYTES = 512 * 1024;
+
 export const LIMITS = {
   /** Every string argument, unless the function declares a larger bound. */
   defaultString: 2_000,

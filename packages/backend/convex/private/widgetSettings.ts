@@ -9,7 +9,13 @@ import {
   findWidgetSettings,
   type EditableWidgetSettings,
 } from "../lib/widgetDefaults";
-import { LIMITS, vPreChatFields, vWidgetPosition } from "../lib/validators";
+import {
+  LIMITS,
+  LOGO_TYPES,
+  MAX_LOGO_BYTES,
+  vPreChatFields,
+  vWidgetPosition,
+} from "../lib/validators";
 import schema from "../schema";
 
 const vSettings = doc(schema, "widgetSettings");
@@ -109,10 +115,6 @@ export const update = orgMutation({
     return null;
   },
 });
-
-/** What a logo may be: shown in the widget's header, so small raster images only. */
-export const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
-export const MAX_LOGO_BYTES = 512 * 1024;
 
 /** A one-time URL the dashboard uploads a logo to (then calls `setLogo`). Admins only. */
 export const generateLogoUploadUrl = orgMutation({

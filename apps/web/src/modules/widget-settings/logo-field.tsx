@@ -3,6 +3,7 @@
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import { readAppError } from "@parley/backend/errors";
+import { LOGO_TYPES, MAX_LOGO_BYTES } from "@parley/backend/validators";
 import { Button } from "@parley/ui/components/button";
 import { Label } from "@parley/ui/components/label";
 import { useMutation, useQuery } from "convex/react";
@@ -10,13 +11,10 @@ import { useId, useRef, useState } from "react";
 
 import { useWorkspace } from "~/modules/workspace/workspace-context";
 
-/** The backend's rules (private/widgetSettings `setLogo`), checked here first to spare an upload. */
-const LOGO_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
-const MAX_LOGO_BYTES = 512 * 1024;
-
-/** Why a file cannot be the logo, or null when it can. */
+/** Why a file cannot be the logo (the backend's own rules, checked first to spare an upload). */
 export function logoProblem(file: { type: string; size: number }): string | null {
-  if (!LOGO_TYPES.includes(file.type)) return "The logo must be a PNG, JPEG, WebP or GIF image.";
+  if (!(LOGO_TYPES as readonly string[]).includes(file.type))
+    return "The logo must be a PNG, JPEG, WebP or GIF image.";
   if (file.size > MAX_LOGO_BYTES) return "The logo must be at most 512 KB.";
   return null;
 }
