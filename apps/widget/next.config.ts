@@ -9,6 +9,10 @@ import type { NextConfig } from "next";
  */
 const config: NextConfig = {
   reactStrictMode: true,
+  // The browser tests build their own copy (with the test stack's URLs baked in) next to the
+  // regular build instead of over it.
+  // eslint-disable-next-line no-restricted-properties -- build tooling, not app code (src/env.ts)
+  distDir: process.env.PARLEY_WIDGET_DIST_DIR || ".next",
   // Next's development badge would sit on top of the message box in a 400 px iframe.
   devIndicators: false,
   // Internal packages ship TypeScript source; Next compiles them with the app.

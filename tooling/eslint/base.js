@@ -19,6 +19,7 @@ export const baseConfig = defineConfig(
   globalIgnores([
     "**/node_modules/",
     "**/.next/",
+    "**/.next-e2e/",
     "**/.turbo/",
     "**/dist/",
     "**/out/",

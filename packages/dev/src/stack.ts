@@ -33,6 +33,12 @@ export type StackOptions = {
   log: Logger;
   /** Rebuild the embed on change (development). */
   watch?: boolean;
+  /**
+   * Serve the widget from a production build (`next build --webpack` + `next start`, what
+   * visitors get) instead of `next dev`. The browser tests use it; the build goes to
+   * `apps/widget/.next-e2e`, since it bakes in this stack's URLs.
+   */
+  productionWidget?: boolean;
 };
 
 export type Stack = {
@@ -111,6 +117,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     children.push(backend);
 
+    const appEnv = {
+      ...baseEnv,
+      NEXT_PUBLIC_CONVEX_URL: urls.backend,
+      NEXT_PUBLIC_CONVEX_SITE_URL: urls.site,
+    };
+    /** Build the widget for production with this stack's URLs, then serve that build. */
+    const productionWidget = async () => {
+      const widgetDir = path.join(rootDir, "apps", "widget");
+      const nextBin = path.join(widgetDir, "node_modules", ".bin", "next");
+      const env = { ...appEnv, PARLEY_WIDGET_DIST_DIR: ".next-e2e" };
+      const build = startProcess("widget build", nextBin, ["build", "--webpack"], {
+        cwd: widgetDir,
+        env,
+        log,
+      });
+      children.push(build);
+      const code = await build.exited;
+      if (code !== 0) throw new Error(`the widget's production build failed (exit ${code}).`);
+      return startProcess("widget", nextBin, ["start", "--port", String(ports.widget)], {
+        cwd: widgetDir,
+        env,
+        log,
+      });
+    };
     const next = (name: "web" | "widget", port: number, env: Record<string, string>) =>
       startProcess(
         name,
@@ -118,12 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ["dev", "--port", String(port)],
         {
           cwd: path.join(rootDir, "apps", name),
-          env: {
-            ...baseEnv,
-            NEXT_PUBLIC_CONVEX_URL: urls.backend,
-            NEXT_PUBLIC_CONVEX_SITE_URL: urls.site,
-            ...env,
-          },
+          env: { ...appEnv, ...env },
           log,
         },
       );
@@ -134,8 +159,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // The snippet in the widget settings points at the demo server's copy of the loader.
       NEXT_PUBLIC_PARLEY_EMBED_URL: `${urls.demo}/parley.js`,
     });
-    const widget = next("widget", ports.widget, {});
-    children.push(web, widget);
+    children.push(web);
+    const widget = options.productionWidget
+      ? await productionWidget()
+      : next("widget", ports.widget, {});
+    children.push(widget);
 
     demoServer = await startDemoServer({
       rootDir,

@@ -38,6 +38,8 @@ export default async function setup(project: TestProject) {
         widget: await freePort(),
         demo: await freePort(),
       },
+      // Visitors get the widget's production build (webpack, lazy chunks): test that one.
+      productionWidget: true,
       // Kept for failure reports; a passing run stays quiet.
       log: (line) => output.push(line),
     });
