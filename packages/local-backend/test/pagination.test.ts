@@ -8,31 +8,23 @@
  */
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
-import { ConvexClient } from "convex/browser";
+import type { ConvexClient } from "convex/browser";
 import type { FunctionReturnType } from "convex/server";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 
 import { journalEndCursor } from "../src/pagination.js";
 import type { LocalBackend } from "../src/index.js";
 import { fill, openInbox } from "./inbox.js";
-import {
-  createIssuer,
-  QueryWatch,
-  RawSyncClient,
-  startBackend,
-  trustIssuer,
-  type Issuer,
-} from "./support.js";
+import { QueryWatch, RawSyncClient, startBackend } from "./support.js";
+import { useServerTests } from "./server.js";
 
 type InboxPage = FunctionReturnType<typeof api.private.conversations.list>;
 
-let issuer: Issuer;
+const server = useServerTests();
 let backend: LocalBackend;
-const clients: ConvexClient[] = [];
 
 async function signedIn(token: string): Promise<ConvexClient> {
-  const client = new ConvexClient(backend.url, { logger: false });
-  clients.push(client);
+  const client = server.connect(backend.url);
   await new Promise<boolean>((resolve) => client.setAuth(() => Promise.resolve(token), resolve));
   return client;
 }
@@ -54,19 +46,12 @@ const ids = (page: InboxPage) => page.page.map((conversation) => conversation._i
 const newestFirst = (conversations: Id<"conversations">[]) => [...conversations].reverse();
 
 beforeAll(async () => {
-  issuer = await createIssuer();
-  trustIssuer(issuer.jwksDataUri);
-  backend = await startBackend();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await backend.close();
+  backend = server.track(await startBackend());
 });
 
 describe("paginated subscriptions", () => {
   test("the first page grows with new conversations while the second stays put", async () => {
-    const inbox = await openInbox(backend.url, issuer, "org_pages");
+    const inbox = await openInbox(backend.url, server.issuer, "org_pages");
     const [c1, c2, c3, c4, c5, c6] = await fill(inbox, 6);
     const client = await signedIn(inbox.adminToken);
 
@@ -92,7 +77,7 @@ describe("paginated subscriptions", () => {
   });
 
   test("a page whose last conversation moves away keeps its end and the next page loads", async () => {
-    const inbox = await openInbox(backend.url, issuer, "org_moves");
+    const inbox = await openInbox(backend.url, server.issuer, "org_moves");
     const [c1, c2, c3, c4, c5, c6, c7] = await fill(inbox, 7);
     const client = await signedIn(inbox.adminToken);
 
@@ -117,7 +102,7 @@ describe("paginated subscriptions", () => {
   });
 
   test("without a journal a page is re-cut to its size (what the journal prevents)", async () => {
-    const inbox = await openInbox(backend.url, issuer, "org_fresh");
+    const inbox = await openInbox(backend.url, server.issuer, "org_fresh");
     const conversations = await fill(inbox, 4);
     const client = await signedIn(inbox.adminToken);
     // A one-off query has no journal: it is always the newest three.
@@ -164,7 +149,7 @@ describe("journals on the wire", () => {
   }
 
   test("a result carries its page's end, and re-subscribing with it restores the bounds", async () => {
-    const inbox = await openInbox(backend.url, issuer, "org_wire_journal");
+    const inbox = await openInbox(backend.url, server.issuer, "org_wire_journal");
     const [, c2, c3] = await fill(inbox, 3);
 
     const original = await subscribe(inbox.adminToken);

@@ -6,47 +6,27 @@
  */
 import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
-import { ConvexClient, ConvexHttpClient } from "convex/browser";
+import type { ConvexClient } from "convex/browser";
+import { ConvexHttpClient } from "convex/browser";
 import type { FunctionReturnType } from "convex/server";
 import { ConvexError } from "convex/values";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 
 import type { LocalBackend } from "../src/index.js";
 import { removeTempDirs, startCli, tempDir } from "./apps.js";
-import {
-  createIssuer,
-  memberClaims,
-  QueryWatch,
-  startBackend,
-  trustIssuer,
-  type Issuer,
-} from "./support.js";
+import { memberClaims, QueryWatch, startBackend } from "./support.js";
+import { useServerTests } from "./server.js";
 
 type MessagePage = FunctionReturnType<typeof api.public.messages.list>;
 type Message = MessagePage["page"][number];
 
-let issuer: Issuer;
-const clients: ConvexClient[] = [];
-const backends: LocalBackend[] = [];
+const server = useServerTests({ cleanup: removeTempDirs });
+const { connect } = server;
 
-beforeAll(async () => {
-  issuer = await createIssuer();
-  trustIssuer(issuer.jwksDataUri);
+beforeAll(() => {
   // The agent streams its reply word by word; no pauses between words in tests.
   process.env.PARLEY_STREAM_PACING_MS = "0";
 });
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await Promise.all(backends.map((backend) => backend.close()));
-  await removeTempDirs();
-});
-
-function connect(url: string): ConvexClient {
-  const client = new ConvexClient(url, { logger: false });
-  clients.push(client);
-  return client;
-}
 
 async function signedIn(url: string, token: string): Promise<ConvexClient> {
   const client = connect(url);
@@ -58,9 +38,7 @@ async function signedIn(url: string, token: string): Promise<ConvexClient> {
 }
 
 async function start(dataDir: string): Promise<LocalBackend> {
-  const backend = await startBackend({ dataDir, onFunctionLog: () => {} });
-  backends.push(backend);
-  return backend;
+  return server.track(await startBackend({ dataDir, onFunctionLog: () => {} }));
 }
 
 async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
@@ -111,7 +89,7 @@ describe("a restart", () => {
 
     const admin = await signedIn(
       backend.url,
-      await issuer.sign(memberClaims(organizationId, "admin")),
+      await server.issuer.sign(memberClaims(organizationId, "admin")),
     );
     await admin.mutation(api.private.organizations.bootstrap, {});
     await admin.mutation(api.private.widgetSettings.update, { agentName: "Persisted" });
@@ -187,7 +165,7 @@ describe("kill -9 during a burst of mutations", () => {
   test("every mutation a client saw succeed is there after a restart, with the same ids and component data", async () => {
     const dataDir = await tempDir("crash");
     const organizationId = "org_crash";
-    const token = await issuer.sign(memberClaims(organizationId, "admin"));
+    const token = await server.issuer.sign(memberClaims(organizationId, "admin"));
     const env = { PARLEY_LOCAL_BACKEND_DATA_DIR: dataDir };
 
     const first = await startCli(env);

@@ -8,36 +8,21 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { api } from "@parley/backend/api";
-import { ConvexClient } from "convex/browser";
+import type { ConvexClient } from "convex/browser";
 import { cronJobs, makeFunctionReference, type FunctionReturnType } from "convex/server";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 
 import { nextRunTime, parseCron, readCronJobs, type CronJob } from "../src/crons.js";
 import type { LocalBackend, LocalBackendOptions } from "../src/index.js";
 import { copyTasksApp, removeTempDirs, TASKS_FIXTURE, tasks, tempDir, type Task } from "./apps.js";
-import {
-  createIssuer,
-  memberClaims,
-  QueryWatch,
-  startBackend,
-  trustIssuer,
-  type Issuer,
-} from "./support.js";
+import { memberClaims, QueryWatch, startBackend } from "./support.js";
+import { useServerTests } from "./server.js";
 
-let issuer: Issuer;
-const clients: ConvexClient[] = [];
-const backends: LocalBackend[] = [];
+const server = useServerTests({ cleanup: removeTempDirs });
+const { connect } = server;
 
-beforeAll(async () => {
-  issuer = await createIssuer();
-  trustIssuer(issuer.jwksDataUri);
+beforeAll(() => {
   process.env.PARLEY_STREAM_PACING_MS = "0";
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await Promise.all(backends.map((backend) => backend.close()));
-  await removeTempDirs();
 });
 
 async function start(options: LocalBackendOptions = {}): Promise<LocalBackend> {
@@ -46,14 +31,7 @@ async function start(options: LocalBackendOptions = {}): Promise<LocalBackend> {
     onFunctionLog: () => {},
     ...options,
   });
-  backends.push(backend);
-  return backend;
-}
-
-function connect(url: string): ConvexClient {
-  const client = new ConvexClient(url, { logger: false });
-  clients.push(client);
-  return client;
+  return server.track(backend);
 }
 
 function watchTasks(client: ConvexClient) {
@@ -125,11 +103,10 @@ describe("Parley's agent", () => {
 
   test("a visitor subscribed to the conversation sees the AI reply arrive", async () => {
     // Parley's own backend, not the fixture.
-    const backend = await startBackend({ onFunctionLog: () => {} });
-    backends.push(backend);
+    const backend = server.track(await startBackend({ onFunctionLog: () => {} }));
     const organizationId = "org_agent";
     const admin = connect(backend.url);
-    const token = await issuer.sign(memberClaims(organizationId, "admin"));
+    const token = await server.issuer.sign(memberClaims(organizationId, "admin"));
     admin.setAuth(() => Promise.resolve(token));
     await admin.mutation(api.private.organizations.bootstrap, {});
 

@@ -3,33 +3,22 @@
  * `ConvexClient` (convex/browser) exactly as the widget and dashboard use it.
  */
 import { api } from "@parley/backend/api";
-import { ConvexClient } from "convex/browser";
+import type { ConvexClient } from "convex/browser";
 import type { FunctionReturnType } from "convex/server";
 import { ConvexError } from "convex/values";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 
 import type { LocalBackend } from "../src/index.js";
-import {
-  createIssuer,
-  memberClaims,
-  QueryWatch,
-  startBackend,
-  trustIssuer,
-  type Issuer,
-} from "./support.js";
+import { createIssuer, memberClaims, QueryWatch, startBackend } from "./support.js";
+import { useServerTests } from "./server.js";
 
 type AppError = { code: string; message: string };
 type PublicSettings = FunctionReturnType<typeof api.public.widgetSettings.getByOrganization>;
 
-let issuer: Issuer;
+const server = useServerTests();
 let backend: LocalBackend;
-const clients: ConvexClient[] = [];
 
-function connect(): ConvexClient {
-  const client = new ConvexClient(backend.url, { logger: false });
-  clients.push(client);
-  return client;
-}
+const connect = (): ConvexClient => server.connect(backend.url);
 
 /** A client signed in with `token`; resolves once the server confirmed (or refused) it. */
 async function signIn(token: string): Promise<{ client: ConvexClient; authenticated: boolean }> {
@@ -52,14 +41,7 @@ function watchSettings(client: ConvexClient, organizationId: string) {
 }
 
 beforeAll(async () => {
-  issuer = await createIssuer();
-  trustIssuer(issuer.jwksDataUri);
-  backend = await startBackend();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await backend.close();
+  backend = server.track(await startBackend());
 });
 
 describe("subscriptions", () => {
@@ -72,7 +54,7 @@ describe("subscriptions", () => {
     expect((missing as ConvexError<{ code: string }>).data.code).toBe("NOT_FOUND");
 
     const { client: admin, authenticated } = await signIn(
-      await issuer.sign(memberClaims("org_sync", "admin")),
+      await server.issuer.sign(memberClaims("org_sync", "admin")),
     );
     expect(authenticated).toBe(true);
     expect(await admin.mutation(api.private.organizations.bootstrap, {})).toEqual({
@@ -97,7 +79,9 @@ describe("subscriptions", () => {
   });
 
   test("a mutation resolves only once its own subscriptions show its writes", async () => {
-    const { client: admin } = await signIn(await issuer.sign(memberClaims("org_ryw", "admin")));
+    const { client: admin } = await signIn(
+      await server.issuer.sign(memberClaims("org_ryw", "admin")),
+    );
     await admin.mutation(api.private.organizations.bootstrap, {});
     const own = admin.onUpdate(api.private.widgetSettings.get, {}, () => {});
     await new QueryWatch((onValue, onError) =>
@@ -113,7 +97,9 @@ describe("subscriptions", () => {
   });
 
   test("every subscriber of the same query sees each commit", async () => {
-    const { client: admin } = await signIn(await issuer.sign(memberClaims("org_many", "admin")));
+    const { client: admin } = await signIn(
+      await server.issuer.sign(memberClaims("org_many", "admin")),
+    );
     await admin.mutation(api.private.organizations.bootstrap, {});
     const watches = Array.from({ length: 5 }, () => watchSettings(connect(), "org_many"));
     await Promise.all(watches.map((watch) => watch.value()));
@@ -129,7 +115,9 @@ describe("subscriptions", () => {
 
 describe("authentication", () => {
   test("a member's identity reaches functions with the token's claims", async () => {
-    const { client } = await signIn(await issuer.sign(memberClaims("org_me", "admin", "user_me")));
+    const { client } = await signIn(
+      await server.issuer.sign(memberClaims("org_me", "admin", "user_me")),
+    );
     await client.mutation(api.private.organizations.bootstrap, {});
     expect(await client.query(api.private.organizations.current, {})).toEqual({
       organizationId: "org_me",
@@ -142,7 +130,7 @@ describe("authentication", () => {
 
   test("queries subscribed while the first token is fetched run with it", async () => {
     const client = connect();
-    const token = await issuer.sign(memberClaims("org_early", "admin"));
+    const token = await server.issuer.sign(memberClaims("org_early", "admin"));
     const authenticated = new Promise<boolean>((resolve) =>
       client.setAuth(() => Promise.resolve(token), resolve),
     );
@@ -162,7 +150,7 @@ describe("authentication", () => {
       client.setAuth(async () => {
         fetches++;
         // A new token on every fetch, as a real provider's refresh gives.
-        return await issuer.sign({
+        return await server.issuer.sign({
           ...memberClaims("org_refresh", "admin"),
           jti: crypto.randomUUID(),
         });
@@ -186,12 +174,15 @@ describe("authentication", () => {
     ],
     [
       "another audience",
-      () => issuer.sign(memberClaims("org_bad", "admin"), { audience: "not-convex" }),
+      () => server.issuer.sign(memberClaims("org_bad", "admin"), { audience: "not-convex" }),
     ],
-    ["an expired token", () => issuer.sign(memberClaims("org_bad", "admin"), { expiresIn: -120 })],
+    [
+      "an expired token",
+      () => server.issuer.sign(memberClaims("org_bad", "admin"), { expiresIn: -120 }),
+    ],
     [
       "an unknown issuer",
-      () => issuer.sign(memberClaims("org_bad", "admin"), { issuer: "https://evil.test" }),
+      () => server.issuer.sign(memberClaims("org_bad", "admin"), { issuer: "https://evil.test" }),
     ],
   ])("%s is refused and leaves the client unauthenticated", async (_name, makeToken) => {
     const { client, authenticated } = await signIn(await makeToken());
@@ -208,7 +199,7 @@ describe("authentication", () => {
   });
 
   test("signing out clears the identity of the same connection", async () => {
-    const { client } = await signIn(await issuer.sign(memberClaims("org_out", "admin")));
+    const { client } = await signIn(await server.issuer.sign(memberClaims("org_out", "admin")));
     await client.mutation(api.private.organizations.bootstrap, {});
     const current = new QueryWatch((onValue, onError) =>
       client.onUpdate(api.private.organizations.current, {}, onValue, onError),
@@ -222,7 +213,7 @@ describe("authentication", () => {
 
 describe("errors", () => {
   test("a ConvexError thrown by a mutation reaches the caller with its data", async () => {
-    const { client } = await signIn(await issuer.sign(memberClaims("org_err", "admin")));
+    const { client } = await signIn(await server.issuer.sign(memberClaims("org_err", "admin")));
     await client.mutation(api.private.organizations.bootstrap, {});
     const error = await client
       .mutation(api.private.widgetSettings.update, { primaryColor: "red" })
@@ -238,10 +229,12 @@ describe("errors", () => {
   });
 
   test("an operator is forbidden an admin mutation", async () => {
-    const { client: admin } = await signIn(await issuer.sign(memberClaims("org_role", "admin")));
+    const { client: admin } = await signIn(
+      await server.issuer.sign(memberClaims("org_role", "admin")),
+    );
     await admin.mutation(api.private.organizations.bootstrap, {});
     const { client: operator } = await signIn(
-      await issuer.sign(memberClaims("org_role", "operator")),
+      await server.issuer.sign(memberClaims("org_role", "operator")),
     );
     await operator.mutation(api.private.organizations.bootstrap, {});
     const error = await operator
