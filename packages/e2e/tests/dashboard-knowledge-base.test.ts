@@ -6,11 +6,11 @@
 import { DEMO_WIDGET } from "@parley/dev";
 import { describe, expect, inject, test } from "vitest";
 
-import { useBrowser } from "./harness";
+import { usePages } from "./harness";
 import { callAsMember, openSection, signIn } from "./dashboard";
 
 const stack = inject("stack");
-const browser = useBrowser();
+const newPage = usePages();
 
 type Source = { _id: string; title: string };
 async function sourcesTitled(title: string) {
@@ -27,7 +27,7 @@ describe("the knowledge base in the dashboard", () => {
     const url = `https://acme-outdoor.test/gear/glowworm-${id}`;
     const fact = "The Glowworm camping lantern runs for 73 hours on a single set of batteries.";
     try {
-      const admin = await (await browser().newContext()).newPage();
+      const admin = await newPage();
       await signIn(admin, "admin");
       await openSection(admin, "Knowledge base");
       await admin.getByRole("list", { name: "Knowledge sources" }).waitFor();
@@ -55,7 +55,7 @@ describe("the knowledge base in the dashboard", () => {
       expect(await sourcesTitled(title)).toHaveLength(1);
 
       // A visitor asks about it on the customer's site.
-      const visitor = await (await browser().newContext()).newPage();
+      const visitor = await newPage();
       await visitor.goto(stack.urls.demo);
       await visitor.getByRole("button", { name: "Open chat" }).click();
       const widget = visitor.frameLocator('iframe[title="Parley chat"]');

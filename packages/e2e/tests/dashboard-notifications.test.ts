@@ -4,24 +4,13 @@
  * reload), the tab title shows it, the panel says who asked and what they
  * wrote, and "Mark all read" clears it for this member only.
  */
-import type { BrowserContext } from "playwright-core";
-import { afterEach, describe, expect, inject, test } from "vitest";
+import { describe, expect, inject, test } from "vitest";
 
 import { callAsMember, signIn } from "./dashboard";
-import { useBrowser } from "./harness";
+import { usePages } from "./harness";
 
 const stack = inject("stack");
-const browser = useBrowser();
-
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-async function newPage() {
-  const context = await browser().newContext();
-  contexts.push(context);
-  return await context.newPage();
-}
+const newPage = usePages();
 
 type UnreadCount = { count: number; more: boolean };
 

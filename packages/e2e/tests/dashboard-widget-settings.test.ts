@@ -7,30 +7,20 @@
  * The demo organization is shared by every test file, so each test puts
  * back what it changed, whatever happens.
  */
-import type { BrowserContext, Page } from "playwright-core";
-import { afterEach, describe, expect, inject, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, test } from "vitest";
 
-import { useBrowser } from "./harness";
+import { usePages } from "./harness";
 import { callAsMember, openSection, signIn } from "./dashboard";
 
 const stack = inject("stack");
-const browser = useBrowser();
+const newPage = usePages();
 
 type Settings = { greeting: string; allowedDomains: string[] };
 const readSettings = async () =>
   (await callAsMember("admin", "query", "private/widgetSettings:get", {})) as Settings;
 const updateSettings = (patch: Partial<Settings>) =>
   callAsMember("admin", "mutation", "private/widgetSettings:update", patch);
-
-const contexts: BrowserContext[] = [];
-async function newPage(): Promise<Page> {
-  const context = await browser().newContext();
-  contexts.push(context);
-  return await context.newPage();
-}
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
 
 /** The demo page with its chat opened. */
 async function openDemoChat() {

@@ -1,8 +1,8 @@
 /** Debian's Chromium, driven by playwright-core, for one test file. */
 import { existsSync } from "node:fs";
 
-import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -43,5 +43,22 @@ export function useBrowser(): () => Browser {
   return () => {
     if (!browser) throw new Error("the browser is not started yet (use it inside a test)");
     return browser;
+  };
+}
+
+/**
+ * Fresh pages for the calling test file, each in its own browser context
+ * (its own storage: another person), closed after each test.
+ */
+export function usePages(): () => Promise<Page> {
+  const browser = useBrowser();
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  return async () => {
+    const context = await browser().newContext();
+    contexts.push(context);
+    return await context.newPage();
   };
 }
