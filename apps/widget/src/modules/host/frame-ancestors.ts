@@ -15,9 +15,13 @@ import { env } from "~/env";
 /** A short wait: the page must not hang on the backend; the widget still checks on its own. */
 const TIMEOUT_MS = 2_000;
 
+/** One client for every request: it holds no connection and never signs in. */
+const client = env.NEXT_PUBLIC_CONVEX_URL
+  ? new ConvexHttpClient(env.NEXT_PUBLIC_CONVEX_URL, { logger: false })
+  : undefined;
+
 async function lookup(organizationId: string, hostOrigin: string): Promise<string | null> {
-  if (!env.NEXT_PUBLIC_CONVEX_URL) return null;
-  const client = new ConvexHttpClient(env.NEXT_PUBLIC_CONVEX_URL, { logger: false });
+  if (!client) return null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("timed out")), TIMEOUT_MS);
