@@ -22,6 +22,9 @@
  *   to the same (function, args, identity) share one execution, and a set of
  *   results is consistent at one timestamp without re-reading the others.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+
 import { convexTest, type CommitEvent } from "convex-test";
 import {
   makeFunctionReference,
@@ -31,6 +34,7 @@ import {
 } from "convex/server";
 import { convexToJson, type JSONValue, type Value } from "convex/values";
 
+import { evaluateAuthConfig } from "./authConfig.js";
 import { CronRunner, readCronJobs, type CronJob } from "./crons.js";
 import { describeFailure, plainFailure, type FunctionFailure } from "./errors.js";
 import { createFunctionConsole, printFunctionLog, type FunctionLogSink } from "./logs.js";
@@ -339,12 +343,16 @@ export class Engine {
     return run;
   }
 
-  /** The app's `auth.config.ts` default export, or no providers when it has none. */
+  /**
+   * The app's `auth.config.ts` default export, evaluated under Convex's
+   * push-time rule for unset variables (authConfig.ts), or no providers when
+   * it has none.
+   */
   async authConfig(): Promise<AuthConfig> {
-    const load = this.modulesByComponent.get("")?.get("auth.config");
-    if (!load) return { providers: [] };
-    const module = (await load()) as { default?: AuthConfig };
-    return module.default ?? { providers: [] };
+    const file = ["ts", "js"]
+      .map((extension) => path.join(this.currentApp.convexDir, `auth.config.${extension}`))
+      .find((candidate) => existsSync(candidate));
+    return file ? await evaluateAuthConfig(file) : { providers: [] };
   }
 
   /** The database clock: the timestamp of the latest commit, in nanoseconds. */

@@ -4,8 +4,24 @@
  * that is missing fails with a message naming it.
  */
 
+/**
+ * Read one variable. Convex evaluates `auth.config.ts` when code is pushed,
+ * and there reading a variable the deployment has not set *throws*
+ * ("Environment variable X is used in auth config file but its value was
+ * not set") instead of giving `undefined`, failing the push. Reading
+ * `process.env` cannot throw for any other reason, so a throw here means
+ * "unset": optional identity providers stay optional at push time too.
+ */
+function read(name: string): string | undefined {
+  try {
+    return process.env[name];
+  } catch {
+    return undefined;
+  }
+}
+
 function optional(name: string): string | undefined {
-  const value = process.env[name];
+  const value = read(name);
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
