@@ -75,6 +75,8 @@ function test() {
   install();
   ensureChromium();
   run(["--filter", "@parley/backend", "codegen:check"]);
+  // The Convex CLI's real push pipeline against a loopback stand-in: would production accept it?
+  run(["--filter", "@parley/backend", "deploy-check"]);
   run(["format:check"]);
   run(["turbo", "run", "lint", "typecheck", "build", "--concurrency=2"]);
   const reportDir = path.join(root, ".parley", "test-reports");

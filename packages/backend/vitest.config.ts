@@ -6,7 +6,7 @@ export default defineConfig({
     // Convex functions run in a V8 isolate, not Node: edge-runtime is the closest match.
     environment: "edge-runtime",
     server: { deps: { inline: ["convex-test"] } },
-    include: ["convex/**/*.test.ts"],
+    include: ["convex/**/*.test.ts", "scripts/**/*.test.ts"],
     ...reporting("backend"),
   },
 });

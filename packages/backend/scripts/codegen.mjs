@@ -17,39 +17,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { installedComponents } from "./components.mjs";
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const generatedDir = path.join(root, "convex", "_generated");
 const check = process.argv.includes("--check");
 const require = createRequire(path.join(root, "package.json"));
-
-/** The components `convex.config.ts` installs: [name in the app, package]. */
-function installedComponents() {
-  const config = readFileSync(path.join(root, "convex", "convex.config.ts"), "utf8");
-  const imports = new Map();
-  for (const match of config.matchAll(
-    /import\s+(\w+)\s+from\s+"([^"]+)\/convex\.config(?:\.js)?";/g,
-  )) {
-    imports.set(match[1], match[2]);
-  }
-  const components = [];
-  for (const match of config.matchAll(
-    /app\.use\(\s*(\w+)\s*(?:,\s*\{\s*name:\s*"([^"]+)"\s*\})?\s*\)/g,
-  )) {
-    const pkg = imports.get(match[1]);
-    if (!pkg)
-      throw new Error(`convex.config.ts uses ${match[1]}, which is not imported from a package.`);
-    components.push([match[2] ?? defaultName(pkg), pkg]);
-  }
-  return components;
-}
-
-/** A component's default name is the one its own convex.config passes to defineComponent. */
-function defaultName(pkg) {
-  const source = readFileSync(require.resolve(`${pkg}/convex.config.js`), "utf8");
-  const match = source.match(/defineComponent\(\s*["']([^"']+)["']/);
-  if (!match) throw new Error(`Cannot find defineComponent("…") in ${pkg}/convex.config.js`);
-  return match[1];
-}
 
 function addComponents(components) {
   if (components.length === 0) return;
@@ -75,12 +48,19 @@ function addComponents(components) {
   writeFileSync(jsPath, js);
 }
 
+/**
+ * Every file under `_generated`, by relative path. Recursive: `convex dev`
+ * may add folders of its own there (`_generated/ai/`, guidelines for AI
+ * editors), which codegen leaves alone.
+ */
 function snapshot() {
   return Object.fromEntries(
-    readdirSync(generatedDir).map((file) => [
-      file,
-      readFileSync(path.join(generatedDir, file), "utf8"),
-    ]),
+    readdirSync(generatedDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const file = path.join(entry.parentPath, entry.name);
+        return [path.relative(generatedDir, file), readFileSync(file, "utf8")];
+      }),
   );
 }
 
@@ -93,7 +73,7 @@ execFileSync(process.execPath, [convexCli, "codegen", "--system-udfs", "--typech
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
 });
-addComponents(installedComponents());
+addComponents(installedComponents(root));
 
 if (check) {
   const after = snapshot();
