@@ -180,6 +180,76 @@ const cases: Record<
     wrongType: ({ conversationId }) => ({ conversationId, body: ["hi"] }),
     oversized: ({ conversationId }) => ({ conversationId, body: long(4001) }),
   },
+  "private/conversations:counts": {
+    as: "admin",
+    wrongType: () => ({ status: 1 }),
+    oversized: () => ({ status: long(3000) }),
+  },
+  "private/conversations:search": {
+    as: "admin",
+    wrongType: () => ({ query: 42 }),
+    oversized: () => ({ query: long(201) }),
+  },
+  "private/conversations:assign": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, assigneeId: 7 }),
+    oversized: ({ conversationId }) => ({ conversationId, assigneeId: long(3000) }),
+  },
+  "private/conversations:markRead": {
+    as: "admin",
+    wrongType: () => ({ conversationId: false }),
+    oversized: () => ({ conversationId: long(3000) }),
+  },
+  "private/messages:addNote": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, body: { text: "hi" } }),
+    oversized: ({ conversationId }) => ({ conversationId, body: long(4001) }),
+  },
+  "private/typing:set": {
+    as: "admin",
+    wrongType: ({ conversationId }) => ({ conversationId, typing: "yes" }),
+    oversized: () => ({ conversationId: long(3000), typing: true }),
+  },
+  "private/typing:get": {
+    as: "admin",
+    wrongType: () => ({ conversationId: [] }),
+    oversized: () => ({ conversationId: long(3000) }),
+  },
+  "public/typing:set": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({ sessionToken, conversationId, typing: 1 }),
+    oversized: ({ conversationId }) => ({ sessionToken: long(200), conversationId, typing: true }),
+  },
+  "public/typing:get": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 3 }),
+    oversized: ({ conversationId }) => ({ sessionToken: long(200), conversationId }),
+  },
+  "private/cannedResponses:list": {
+    as: "admin",
+    wrongType: () => ({ shortcut: 1 }),
+    oversized: () => ({ shortcut: long(3000) }),
+  },
+  "private/cannedResponses:create": {
+    as: "admin",
+    wrongType: () => ({ title: "Refunds", shortcut: 5, body: "We refund." }),
+    oversized: () => ({ title: long(81), shortcut: "refund", body: "We refund." }),
+  },
+  "private/cannedResponses:update": {
+    as: "admin",
+    wrongType: () => ({ id: 1, title: "Refunds", shortcut: "refund", body: "We refund." }),
+    oversized: () => ({ id: long(3000), title: "Refunds", shortcut: "refund", body: long(4001) }),
+  },
+  "private/cannedResponses:remove": {
+    as: "admin",
+    wrongType: () => ({ id: null }),
+    oversized: () => ({ id: long(3000) }),
+  },
+  "private/suggestions:suggest": {
+    as: "admin",
+    wrongType: () => ({ conversationId: 12 }),
+    oversized: () => ({ conversationId: long(3000) }),
+  },
   "private/notifications:list": {
     as: "admin",
     wrongType: () => ({ paginationOpts: { numItems: "ten", cursor: null } }),

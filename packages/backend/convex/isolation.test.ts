@@ -335,6 +335,189 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(await rowsOfA()).toEqual(before);
   },
 
+  "private/conversations:counts": async ({ t }) => {
+    // A and B each have one new conversation: B's counts are B's alone.
+    expect(await asOperator(t, "org_b").query(api.private.conversations.counts, {})).toEqual({
+      unresolved: 1,
+      escalated: 0,
+      resolved: 0,
+    });
+  },
+
+  "private/conversations:search": async ({ t, visitorA, conversationA, conversationB }) => {
+    await t.mutation(api.public.messages.send, {
+      sessionToken: visitorA,
+      conversationId: conversationA,
+      body: "Where is my kayak order?",
+    });
+    // A's visitor (Ada) and A's message text are invisible to B's search; B's own visitor is found.
+    const asB = asOperator(t, "org_b");
+    expect(await asB.query(api.private.conversations.search, { query: "Ada" })).toEqual([]);
+    expect(await asB.query(api.private.conversations.search, { query: "kayak" })).toEqual([]);
+    const found = await asB.query(api.private.conversations.search, { query: "Bob" });
+    expect(found.map((c) => c._id)).toEqual([conversationB]);
+  },
+
+  "private/conversations:assign": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.conversations.assign, {
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/conversations:markRead": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asOperator(t, "org_b").mutation(api.private.conversations.markRead, {
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/messages:addNote": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asOperator(t, "org_b").mutation(api.private.messages.addNote, {
+          conversationId: conversationA,
+          body: "B's note",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/typing:set": async ({ t, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asOperator(t, "org_b").mutation(api.private.typing.set, {
+          conversationId: conversationA,
+          typing: true,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/typing:get": async ({ t, visitorA, conversationA }) => {
+    await t.mutation(api.public.typing.set, {
+      sessionToken: visitorA,
+      conversationId: conversationA,
+      typing: true,
+    });
+    expect(
+      await errorData(
+        asOperator(t, "org_b").query(api.private.typing.get, { conversationId: conversationA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "public/typing:set": async ({ t, visitorB, conversationA, rowsOfA }) => {
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        t.mutation(api.public.typing.set, {
+          sessionToken: visitorB,
+          conversationId: conversationA,
+          typing: true,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "public/typing:get": async ({ t, visitorB, conversationA }) => {
+    await asOperator(t, "org_a").mutation(api.private.typing.set, {
+      conversationId: conversationA,
+      typing: true,
+    });
+    expect(
+      await errorData(
+        t.query(api.public.typing.get, { sessionToken: visitorB, conversationId: conversationA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "private/cannedResponses:list": async ({ t }) => {
+    await asAdmin(t, "org_a").mutation(api.private.cannedResponses.create, {
+      title: "A's refund reply",
+      shortcut: "refund",
+      body: "A refunds within 5 days.",
+    });
+    expect(await asOperator(t, "org_b").query(api.private.cannedResponses.list, {})).toEqual([]);
+  },
+
+  "private/cannedResponses:create": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.cannedResponses.create, {
+      title: "B's reply",
+      shortcut: "hello",
+      body: "Hello from B",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/cannedResponses:update": async ({ t, rowsOfA }) => {
+    const id = await asAdmin(t, "org_a").mutation(api.private.cannedResponses.create, {
+      title: "A's reply",
+      shortcut: "hello",
+      body: "Hello from A",
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.cannedResponses.update, {
+          id,
+          title: "Taken",
+          shortcut: "hello",
+          body: "B was here",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/cannedResponses:remove": async ({ t, rowsOfA }) => {
+    const id = await asAdmin(t, "org_a").mutation(api.private.cannedResponses.create, {
+      title: "A's reply",
+      shortcut: "hello",
+      body: "Hello from A",
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(asAdmin(t, "org_b").mutation(api.private.cannedResponses.remove, { id })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/suggestions:suggest": async (w) => {
+    const { t, visitorA, conversationA, rowsOfA } = w;
+    await handOver(w); // A's team answers: no agent reply runs in the background.
+    await t.mutation(api.public.messages.send, {
+      sessionToken: visitorA,
+      conversationId: conversationA,
+      body: "How long do refunds take?",
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asOperator(t, "org_b").action(api.private.suggestions.suggest, {
+          conversationId: conversationA,
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
   "private/notifications:list": async (w) => {
     const { t } = w;
     await handOver(w);

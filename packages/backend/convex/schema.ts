@@ -111,9 +111,12 @@ export default defineSchema({
     email: v.optional(v.string()),
     metadata: vSessionMetadata,
     expiresAt: v.number(),
+    /** Name and email, for the inbox's search (a search index has one field). */
+    searchText: v.optional(v.string()),
   })
     .index("by_token_hash", ["tokenHash"])
-    .index("by_organization_id", ["organizationId"]),
+    .index("by_organization_id", ["organizationId"])
+    .searchIndex("search_contact", { searchField: "searchText", filterFields: ["organizationId"] }),
 
   conversations: defineTable({
     organizationId: v.id("organizations"),
@@ -124,7 +127,15 @@ export default defineSchema({
     lastMessageAt: v.number(),
     lastMessagePreview: v.optional(v.string()),
     csat: v.optional(vCsat),
+    /**
+     * Since when the visitor has been waiting for a human: set when the
+     * conversation is handed to the team (or the visitor writes again while
+     * it is), cleared when an operator replies, it is resolved or handed back.
+     */
+    waitingSince: v.optional(v.number()),
   })
+    // The inbox's filters (status × assignee × channel) each read one index range, so a
+    // page costs the same with 1,000 conversations or 100,000.
     .index("by_organization_id_and_last_message_at", ["organizationId", "lastMessageAt"])
     .index("by_organization_id_and_status_and_last_message_at", [
       "organizationId",
@@ -136,7 +147,73 @@ export default defineSchema({
       "assigneeId",
       "lastMessageAt",
     ])
+    .index("by_organization_id_and_status_and_assignee_id_and_last_message_at", [
+      "organizationId",
+      "status",
+      "assigneeId",
+      "lastMessageAt",
+    ])
+    .index("by_organization_id_and_channel_and_last_message_at", [
+      "organizationId",
+      "channel",
+      "lastMessageAt",
+    ])
+    .index("by_organization_id_and_status_and_channel_and_last_message_at", [
+      "organizationId",
+      "status",
+      "channel",
+      "lastMessageAt",
+    ])
+    .index("by_organization_id_and_status_and_waiting_since", [
+      "organizationId",
+      "status",
+      "waitingSince",
+    ])
     .index("by_contact_session_id_and_last_message_at", ["contactSessionId", "lastMessageAt"]),
+
+  /**
+   * How many of an organization's conversations have each status, kept by the
+   * mutations that create conversations or change their status (never counted
+   * by scanning), for the inbox's filter badges.
+   */
+  conversationCounts: defineTable({
+    organizationId: v.id("organizations"),
+    status: vConversationStatus,
+    count: v.number(),
+  }).index("by_organization_id_and_status", ["organizationId", "status"]),
+
+  /** Up to when a member has read a conversation: the inbox's unread markers. */
+  conversationReads: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    userId: v.id("users"),
+    readAt: v.number(),
+  }).index("by_user_id_and_conversation_id", ["userId", "conversationId"]),
+
+  /**
+   * Who is typing in a conversation right now: one row per typist, refreshed
+   * by a throttled heartbeat and deleted by a scheduled function when it goes
+   * stale, so queries read what the data says rather than the clock.
+   */
+  typingIndicators: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    /** The visitor, or the operator's user id. */
+    typist: v.union(v.literal("visitor"), v.id("users")),
+    name: v.optional(v.string()),
+    updatedAt: v.number(),
+  }).index("by_conversation_id_and_typist", ["conversationId", "typist"]),
+
+  /** Replies an organization's admins prepared, inserted in the composer with `/`. */
+  cannedResponses: defineTable({
+    organizationId: v.id("organizations"),
+    title: v.string(),
+    /** Typed after `/` to find it, e.g. `refund`. Unique per organization. */
+    shortcut: v.string(),
+    /** Markdown, with `{{contact.name}}` and `{{agent.name}}` filled in when inserted. */
+    body: v.string(),
+    updatedAt: v.number(),
+  }).index("by_organization_id_and_shortcut", ["organizationId", "shortcut"]),
 
   /** Conversation messages live here (not inside a component) so the inbox, analytics and exports can query them. */
   messages: defineTable({
@@ -151,7 +228,8 @@ export default defineSchema({
     sourceIds: v.optional(v.array(v.id("knowledgeSources"))),
   })
     .index("by_conversation_id", ["conversationId"])
-    .index("by_organization_id", ["organizationId"]),
+    .index("by_organization_id", ["organizationId"])
+    .searchIndex("search_body", { searchField: "body", filterFields: ["organizationId"] }),
 
   knowledgeSources: defineTable({
     organizationId: v.id("organizations"),

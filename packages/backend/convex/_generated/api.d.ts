@@ -33,22 +33,30 @@ import type * as lib_plans from "../lib/plans.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_retrieval from "../lib/retrieval.js";
 import type * as lib_tokens from "../lib/tokens.js";
+import type * as lib_typing from "../lib/typing.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
+import type * as private_cannedResponses from "../private/cannedResponses.js";
 import type * as private_conversations from "../private/conversations.js";
 import type * as private_knowledgeBase from "../private/knowledgeBase.js";
 import type * as private_messages from "../private/messages.js";
 import type * as private_notifications from "../private/notifications.js";
 import type * as private_organizations from "../private/organizations.js";
+import type * as private_suggestions from "../private/suggestions.js";
+import type * as private_typing from "../private/typing.js";
 import type * as private_widgetSettings from "../private/widgetSettings.js";
 import type * as public_contactSessions from "../public/contactSessions.js";
 import type * as public_conversations from "../public/conversations.js";
 import type * as public_messages from "../public/messages.js";
+import type * as public_typing from "../public/typing.js";
 import type * as public_widgetSettings from "../public/widgetSettings.js";
 import type * as system_agent from "../system/agent.js";
 import type * as system_knowledgeBase from "../system/knowledgeBase.js";
+import type * as system_members from "../system/members.js";
 import type * as system_messages from "../system/messages.js";
 import type * as system_storage from "../system/storage.js";
+import type * as system_suggestions from "../system/suggestions.js";
+import type * as system_typing from "../system/typing.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -79,22 +87,30 @@ declare const fullApi: ApiFromModules<{
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/retrieval": typeof lib_retrieval;
   "lib/tokens": typeof lib_tokens;
+  "lib/typing": typeof lib_typing;
   "lib/validators": typeof lib_validators;
   "lib/widgetDefaults": typeof lib_widgetDefaults;
+  "private/cannedResponses": typeof private_cannedResponses;
   "private/conversations": typeof private_conversations;
   "private/knowledgeBase": typeof private_knowledgeBase;
   "private/messages": typeof private_messages;
   "private/notifications": typeof private_notifications;
   "private/organizations": typeof private_organizations;
+  "private/suggestions": typeof private_suggestions;
+  "private/typing": typeof private_typing;
   "private/widgetSettings": typeof private_widgetSettings;
   "public/contactSessions": typeof public_contactSessions;
   "public/conversations": typeof public_conversations;
   "public/messages": typeof public_messages;
+  "public/typing": typeof public_typing;
   "public/widgetSettings": typeof public_widgetSettings;
   "system/agent": typeof system_agent;
   "system/knowledgeBase": typeof system_knowledgeBase;
+  "system/members": typeof system_members;
   "system/messages": typeof system_messages;
   "system/storage": typeof system_storage;
+  "system/suggestions": typeof system_suggestions;
+  "system/typing": typeof system_typing;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

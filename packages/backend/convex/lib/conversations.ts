@@ -4,7 +4,13 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { audit } from "./audit";
 import { appError } from "./errors";
 import { notifyEscalation } from "./notifications";
-import type { AuditActor, MessageRole, MessageStatus } from "./validators";
+import {
+  TEAM_ONLY_ROLES,
+  type AuditActor,
+  type ConversationStatus,
+  type MessageRole,
+  type MessageStatus,
+} from "./validators";
 
 const notFound = () => appError("NOT_FOUND", "This conversation does not exist.");
 
@@ -39,7 +45,11 @@ export function preview(body: string) {
   return flat.length > 140 ? `${flat.slice(0, 139)}…` : flat;
 }
 
-/** Add a message and move the conversation to the top of every list. */
+/**
+ * Add a message and move the conversation to the top of every list. A
+ * team-only message (note, event) changes neither the order nor the preview,
+ * which visitors see in their own list.
+ */
 export async function addMessage(
   ctx: MutationCtx,
   conversation: Doc<"conversations">,
@@ -57,11 +67,63 @@ export async function addMessage(
     status: "complete",
     ...message,
   });
-  await ctx.db.patch("conversations", conversation._id, {
-    lastMessageAt: Date.now(),
-    ...(message.body ? { lastMessagePreview: preview(message.body) } : {}),
-  });
+  if (!TEAM_ONLY_ROLES.has(message.role)) {
+    await ctx.db.patch("conversations", conversation._id, {
+      lastMessageAt: Date.now(),
+      ...(message.body ? { lastMessagePreview: preview(message.body) } : {}),
+    });
+  }
   return messageId;
+}
+
+/** Record something that happened to the conversation (assigned, resolved…) for the team's timeline. */
+export async function addEvent(ctx: MutationCtx, conversation: Doc<"conversations">, body: string) {
+  return await addMessage(ctx, conversation, { role: "event", body });
+}
+
+/**
+ * Add `delta` to the organization's count of conversations in `status`.
+ * One row per organization and status, written only when a conversation is
+ * created or changes status, so the filters' counts never scan conversations.
+ */
+export async function adjustStatusCount(
+  ctx: MutationCtx,
+  organizationId: Id<"organizations">,
+  status: ConversationStatus,
+  delta: number,
+) {
+  const row = await ctx.db
+    .query("conversationCounts")
+    .withIndex("by_organization_id_and_status", (q) =>
+      q.eq("organizationId", organizationId).eq("status", status),
+    )
+    .unique();
+  if (row) await ctx.db.patch("conversationCounts", row._id, { count: row.count + delta });
+  else await ctx.db.insert("conversationCounts", { organizationId, status, count: delta });
+}
+
+/**
+ * The one way a conversation's status changes: patches it (with `fields`),
+ * keeps the status counts right, and keeps `waitingSince` consistent: kept
+ * while escalated unless `fields` says otherwise, cleared in any other status.
+ */
+export async function changeStatus(
+  ctx: MutationCtx,
+  conversation: Doc<"conversations">,
+  status: ConversationStatus,
+  fields: Partial<Pick<Doc<"conversations">, "assigneeId" | "waitingSince">> = {},
+) {
+  const waitingSince =
+    status !== "escalated"
+      ? undefined
+      : "waitingSince" in fields
+        ? fields.waitingSince
+        : conversation.waitingSince;
+  await ctx.db.patch("conversations", conversation._id, { ...fields, status, waitingSince });
+  if (conversation.status !== status) {
+    await adjustStatusCount(ctx, conversation.organizationId, conversation.status, -1);
+    await adjustStatusCount(ctx, conversation.organizationId, status, 1);
+  }
 }
 
 /**
@@ -75,7 +137,7 @@ export async function escalate(
   actor: AuditActor,
 ) {
   if (conversation.status !== "unresolved") return false;
-  await ctx.db.patch("conversations", conversation._id, { status: "escalated" });
+  await changeStatus(ctx, conversation, "escalated", { waitingSince: Date.now() });
   await notifyEscalation(ctx, conversation, actor);
   await addMessage(ctx, conversation, {
     role: "system",
@@ -88,4 +150,34 @@ export async function escalate(
     targetId: conversation._id,
   });
   return true;
+}
+
+/** The display name of a user, for lists and the timeline. */
+export function displayName(user: Doc<"users">): string {
+  return user.name ?? user.email ?? "A team member";
+}
+
+/** Record that `userId` has seen `conversation` up to its latest message. */
+export async function markReadFor(
+  ctx: MutationCtx,
+  conversation: Doc<"conversations">,
+  userId: Id<"users">,
+) {
+  const readAt = Math.max(Date.now(), conversation.lastMessageAt);
+  const read = await ctx.db
+    .query("conversationReads")
+    .withIndex("by_user_id_and_conversation_id", (q) =>
+      q.eq("userId", userId).eq("conversationId", conversation._id),
+    )
+    .unique();
+  if (!read) {
+    await ctx.db.insert("conversationReads", {
+      organizationId: conversation.organizationId,
+      conversationId: conversation._id,
+      userId,
+      readAt,
+    });
+  } else if (read.readAt < readAt) {
+    await ctx.db.patch("conversationReads", read._id, { readAt });
+  }
 }

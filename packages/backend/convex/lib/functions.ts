@@ -10,18 +10,19 @@
  *   token; the organization is the session's.
  * - `memberMutation` (private/): a signed-in user whose token names an
  *   organization, before that organization exists here (bootstrap only).
- * - `orgQuery` / `orgMutation` (private/): a member of an existing
- *   organization, optionally with a required role: `orgMutation({ role: "admin", … })`.
+ * - `orgQuery` / `orgMutation` / `orgAction` (private/): a member of an
+ *   existing organization, optionally with a required role: `orgMutation({ role: "admin", … })`.
  *
  * Every builder also enforces `lib/inputLimits.ts`; pass `limits` to allow a
  * longer string argument.
  */
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
-import { customMutation, customQuery } from "convex-helpers/server/customFunctions";
+import { customAction, customMutation, customQuery } from "convex-helpers/server/customFunctions";
 
-import type { Doc } from "../_generated/dataModel";
-import { mutation, query, type QueryCtx } from "../_generated/server";
+import { internal } from "../_generated/api";
+import type { Doc, Id } from "../_generated/dataModel";
+import { action, mutation, query, type QueryCtx } from "../_generated/server";
 import { readOrgClaims, type OrgClaims } from "./auth";
 import { appError } from "./errors";
 import { assertInputLimits, type InputLimits } from "./inputLimits";
@@ -77,7 +78,7 @@ const ROLE_RANK: Record<MemberRole, number> = { operator: 0, admin: 1 };
  * Resolve the caller's organization from the token's claims (never from
  * arguments) and check the role the function requires.
  */
-async function requireMember(ctx: QueryCtx, role: MemberRole | undefined) {
+export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined) {
   const { identity, claims } = await requireIdentity(ctx);
   const organization = await ctx.db
     .query("organizations")
@@ -130,6 +131,31 @@ export const orgMutation = withInputLimits(
       ctx: await requireMember(ctx, role),
       args: {},
     }),
+  }),
+);
+
+/** Who an `orgAction` runs for: actions cannot read the database, so a query resolves it. */
+export type ActionMember = {
+  organizationId: Id<"organizations">;
+  userId: Id<"users">;
+  userName: string;
+  role: MemberRole;
+};
+
+/**
+ * Actions for members (private/), e.g. drafting a reply with the agent. The
+ * caller's identity travels with `runQuery`, so `system/members.current`
+ * checks it exactly as `orgQuery` does.
+ */
+export const orgAction = withInputLimits(
+  customAction(action, {
+    args: {},
+    input: async (ctx, _args, { role }: RoleOption) => {
+      const member: ActionMember = await ctx.runQuery(internal.system.members.current, {
+        ...(role ? { role } : {}),
+      });
+      return { ctx: member, args: {} };
+    },
   }),
 );
 

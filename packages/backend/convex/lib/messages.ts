@@ -5,7 +5,7 @@ import type { PaginationOptions } from "convex/server";
 
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
-import { vMessageRole, vMessageStatus } from "./validators";
+import { TEAM_ONLY_ROLES, vMessageRole, vMessageStatus } from "./validators";
 
 export const vMessageView = v.object({
   _id: v.id("messages"),
@@ -17,6 +17,8 @@ export const vMessageView = v.object({
   sources: v.array(
     v.object({ _id: v.id("knowledgeSources"), title: v.string(), url: v.optional(v.string()) }),
   ),
+  /** Who wrote an operator's message or note (visitors see who is answering). */
+  authorName: v.optional(v.string()),
 });
 
 export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
@@ -25,6 +27,7 @@ export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
     const source = await ctx.db.get("knowledgeSources", sourceId);
     if (source) sources.push({ _id: source._id, title: source.title, url: source.url });
   }
+  const author = message.authorId ? await ctx.db.get("users", message.authorId) : null;
   return {
     _id: message._id,
     _creationTime: message._creationTime,
@@ -32,21 +35,29 @@ export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
     body: message.body,
     status: message.status,
     sources,
+    ...(author ? { authorName: author.name ?? author.email ?? "A team member" } : {}),
   };
 }
 
-/** One page of a conversation's messages as views, newest first. */
+/**
+ * One page of a conversation's messages as views, newest first. For the
+ * visitor (`audience: "visitor"`) team-only messages (notes, events) are
+ * left out here, in the one place every visitor path reads messages through.
+ */
 export async function listMessages(
   ctx: QueryCtx,
   conversationId: Id<"conversations">,
   paginationOpts: PaginationOptions,
+  audience: "visitor" | "team",
 ) {
   const page = await ctx.db
     .query("messages")
     .withIndex("by_conversation_id", (q) => q.eq("conversationId", conversationId))
     .order("desc")
     .paginate(paginationOpts);
-  return { ...page, page: await Promise.all(page.page.map((m) => toMessageView(ctx, m))) };
+  const visible =
+    audience === "team" ? page.page : page.page.filter((m) => !TEAM_ONLY_ROLES.has(m.role));
+  return { ...page, page: await Promise.all(visible.map((m) => toMessageView(ctx, m))) };
 }
 
 /** Trimmed, non-empty message text, or null. */

@@ -65,13 +65,47 @@ export type Csat = Infer<typeof vCsat>;
 export const vChannel = v.union(v.literal("chat"), v.literal("voice"));
 export type Channel = Infer<typeof vChannel>;
 
-export const vMessageRole = v.union(
+/**
+ * Who a message is from. `system` messages are shown to the visitor too
+ * ("a member of the team will reply here"); `note` (an operator's internal
+ * note) and `event` (assigned, resolved, reopened, taken over…) are for the
+ * team only: no visitor function returns them and the model never sees them.
+ */
+export const vTranscriptRole = v.union(
   v.literal("visitor"),
   v.literal("ai"),
   v.literal("operator"),
   v.literal("system"),
 );
+/** The roles of the conversation the visitor (and the model) sees. */
+export type TranscriptRole = Infer<typeof vTranscriptRole>;
+
+export const vMessageRole = v.union(
+  ...vTranscriptRole.members,
+  v.literal("note"),
+  v.literal("event"),
+);
 export type MessageRole = Infer<typeof vMessageRole>;
+
+/** Roles only the team sees (see vMessageRole). */
+export const TEAM_ONLY_ROLES: ReadonlySet<MessageRole> = new Set<MessageRole>(["note", "event"]);
+
+/** Whether a message is part of the transcript the visitor and the model see. */
+export function isTranscriptRole(role: MessageRole): role is TranscriptRole {
+  return !TEAM_ONLY_ROLES.has(role);
+}
+
+/** Which conversations the inbox lists by assignee. */
+export const vAssigneeFilter = v.union(
+  v.literal("everyone"),
+  v.literal("me"),
+  v.literal("unassigned"),
+);
+export type AssigneeFilter = Infer<typeof vAssigneeFilter>;
+
+/** How the inbox orders conversations: latest activity, or escalated ones waiting longest first. */
+export const vInboxSort = v.union(v.literal("latest"), v.literal("waiting"));
+export type InboxSort = Infer<typeof vInboxSort>;
 
 export const vMessageStatus = v.union(
   v.literal("streaming"),
@@ -144,5 +178,9 @@ export const LIMITS = {
   suggestions: 3,
   allowedDomains: 20,
   messageBody: 4_000,
+  /** The inbox's search box. */
+  searchQuery: 200,
+  cannedTitle: 80,
+  cannedShortcut: 40,
   csatComment: 1_000,
 } as const;

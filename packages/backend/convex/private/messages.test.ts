@@ -38,7 +38,7 @@ describe("private/messages", () => {
         )
         .unique(),
     );
-    expect(conversation.assigneeId).toBe(operatorUser?._id);
+    expect(conversation.assignee?._id).toBe(operatorUser?._id);
     expect(conversation.lastMessagePreview).toBe("Hi Ada, Olga here.");
 
     const seenByVisitor = await t.query(api.public.messages.list, {
@@ -51,7 +51,10 @@ describe("private/messages", () => {
       conversationId,
       ...page,
     });
-    expect(seenByOperator.page.map((m) => m.role)).toEqual(["operator", "ai"]);
+    // The team's timeline also records the takeover; the visitor's does not.
+    expect(seenByOperator.page.map((m) => m.role)).toEqual(["operator", "event", "ai"]);
+    expect(seenByOperator.page[1]!.body).toMatch(/took over from the AI agent/);
+    expect(seenByVisitor.page.map((m) => m.role)).toEqual(["operator", "ai"]);
   });
 
   test("resolving ends the chat; replying needs it reopened", async () => {
@@ -81,7 +84,7 @@ describe("private/messages", () => {
     });
     const audit = await t.run(async (ctx) => ctx.db.query("auditLogs").collect());
     expect(audit.map((a) => a.action)).toEqual(
-      expect.arrayContaining(["conversation.resolved", "conversation.escalated", "message.sent"]),
+      expect.arrayContaining(["conversation.resolved", "conversation.reopened", "message.sent"]),
     );
   });
 

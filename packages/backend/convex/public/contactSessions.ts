@@ -51,6 +51,7 @@ export const create = widgetMutation({
       email,
       metadata: args.metadata,
       expiresAt,
+      ...(name || email ? { searchText: [name, email].filter(Boolean).join(" ") } : {}),
     });
     return { sessionToken, expiresAt };
   },

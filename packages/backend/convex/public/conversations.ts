@@ -4,7 +4,11 @@ import { v } from "convex/values";
 import type { Doc } from "../_generated/dataModel";
 import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
-import { escalate as handOver, getVisitorConversation } from "../lib/conversations";
+import {
+  adjustStatusCount,
+  escalate as handOver,
+  getVisitorConversation,
+} from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
@@ -50,6 +54,7 @@ export const create = visitorMutation({
       lastMessageAt: now,
       lastMessagePreview: settings.greeting,
     });
+    await adjustStatusCount(ctx, ctx.organizationId, "unresolved", 1);
     await ctx.db.insert("messages", {
       organizationId: ctx.organizationId,
       conversationId,

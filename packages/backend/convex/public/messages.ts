@@ -7,6 +7,7 @@ import { appError } from "../lib/errors";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { cleanBody, listMessages, vMessageView } from "../lib/messages";
 import { enforceRateLimit } from "../lib/rateLimits";
+import { clearTyping } from "../lib/typing";
 import { LIMITS } from "../lib/validators";
 
 /** The messages of one of the visitor's conversations, newest first (the widget reverses them). */
@@ -15,7 +16,7 @@ export const list = visitorQuery({
   returns: paginationResultValidator(vMessageView),
   handler: async (ctx, args) => {
     const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
-    return await listMessages(ctx, conversation._id, args.paginationOpts);
+    return await listMessages(ctx, conversation._id, args.paginationOpts, "visitor");
   },
 });
 
@@ -38,6 +39,11 @@ export const send = visitorMutation({
     await enforceRateLimit(ctx, "organizationMessages", ctx.organizationId);
 
     const messageId = await addMessage(ctx, conversation, { role: "visitor", body });
+    await clearTyping(ctx, conversation._id, "visitor");
+    if (conversation.status === "escalated" && conversation.waitingSince === undefined) {
+      // The visitor writes again after an operator's reply: they wait for the team again.
+      await ctx.db.patch("conversations", conversation._id, { waitingSince: Date.now() });
+    }
     if (conversation.status === "unresolved") {
       await ctx.scheduler.runAfter(0, internal.system.agent.reply, {
         conversationId: conversation._id,

@@ -3,10 +3,10 @@ import { v } from "convex/values";
 import { internalMutation } from "../_generated/server";
 import { MAX_CONTEXT_TURNS } from "../lib/agent/stream";
 import { audit } from "../lib/audit";
-import { addMessage, escalate, preview } from "../lib/conversations";
+import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
 import { currentPlan } from "../lib/plans";
 import { rateLimiter } from "../lib/rateLimits";
-import { vMessageRole } from "../lib/validators";
+import { isTranscriptRole, vTranscriptRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
 /**
@@ -29,7 +29,7 @@ export const startReply = internalMutation({
         organizationId: v.id("organizations"),
         organizationName: v.string(),
         agentName: v.string(),
-        history: v.array(v.object({ role: vMessageRole, body: v.string() })),
+        history: v.array(v.object({ role: vTranscriptRole, body: v.string() })),
       }),
     }),
     v.null(),
@@ -67,7 +67,10 @@ export const startReply = internalMutation({
         organizationId: conversation.organizationId,
         organizationName: organization?.name ?? "the company",
         agentName: settings.agentName,
-        history: recent.reverse().map((m) => ({ role: m.role, body: m.body })),
+        // Notes and team events are never shown to the model.
+        history: recent
+          .reverse()
+          .flatMap((m) => (isTranscriptRole(m.role) ? [{ role: m.role, body: m.body }] : [])),
       },
     };
   },
@@ -110,7 +113,7 @@ export const finishReply = internalMutation({
     await ctx.db.patch("conversations", conversation._id, { lastMessagePreview: preview(body) });
     if (args.escalate) await escalate(ctx, conversation, { type: "system" });
     else if (args.resolve && conversation.status === "unresolved") {
-      await ctx.db.patch("conversations", conversation._id, { status: "resolved" });
+      await changeStatus(ctx, conversation, "resolved");
       await audit(ctx, {
         organizationId: conversation.organizationId,
         actor: { type: "system" },

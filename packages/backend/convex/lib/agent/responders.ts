@@ -14,8 +14,9 @@ import { z } from "zod";
 
 import { localReply, searchTerms, type KnowledgeHit } from "./localResponder";
 import { MAX_CONTEXT_TURNS, words } from "./stream";
+import type { TranscriptRole } from "../validators";
 
-export type Turn = { role: "visitor" | "ai" | "operator" | "system"; body: string };
+export type Turn = { role: TranscriptRole; body: string };
 
 export type ResponderInput = {
   agentName: string;
