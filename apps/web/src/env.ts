@@ -41,6 +41,22 @@ function optionalPrefixed(name: string, value: string | undefined, prefix: strin
   return trimmed;
 }
 
+/**
+ * A PEM public key (Clerk's "JWT public key"), as its dashboard shows it. `.env` files often
+ * hold it on one line with literal `\n`s; those are turned back into line breaks.
+ */
+function optionalPublicKeyPem(name: string, value: string | undefined) {
+  const pem = value?.trim().replace(/\\n/g, "\n");
+  if (!pem) return undefined;
+  if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----$/.test(pem))
+    invalid(
+      name,
+      'a PEM public key ("-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----")',
+      pem,
+    );
+  return pem;
+}
+
 const clerkPublishableKey = optionalPrefixed(
   "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
   process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY,
@@ -68,6 +84,13 @@ export const authMode: "clerk" | "local" = clerkPublishableKey ? "clerk" : "loca
 /** Server-only settings. Call these from route handlers and server code only. */
 export const serverEnv = {
   clerkSecretKey: () => optionalPrefixed("CLERK_SECRET_KEY", process.env.CLERK_SECRET_KEY, "sk_"),
+
+  /**
+   * Clerk's JWT public key (Clerk dashboard → API keys → Show JWT public key → PEM Public Key).
+   * With it, session tokens are verified on this server with no request to Clerk; without it,
+   * Clerk fetches its JWKS over the network (with CLERK_SECRET_KEY) before it can verify one.
+   */
+  clerkJwtKey: () => optionalPublicKeyPem("CLERK_JWT_KEY", process.env.CLERK_JWT_KEY),
 
   /**
    * Whether the local identity provider may issue tokens. It is for offline

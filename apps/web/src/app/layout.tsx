@@ -22,8 +22,16 @@ export default function RootLayout({ children }: Readonly<{ children: ReactNode 
     </html>
   );
   // Clerk only when it is configured: without keys (offline) it cannot load at all.
+  // `dynamic`: the render starts from the session the proxy verified (src/proxy.ts), so the
+  // first paint already knows who is signed in instead of waiting for Clerk's script.
   return authMode === "clerk" ? (
-    <ClerkProvider publishableKey={env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY}>{app}</ClerkProvider>
+    <ClerkProvider
+      dynamic
+      publishableKey={env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY}
+      signInUrl="/sign-in"
+    >
+      {app}
+    </ClerkProvider>
   ) : (
     app
   );
