@@ -12,7 +12,9 @@ import { ErrorNotice, LoadingState } from "../widget/states";
 import type { Screen } from "../widget/widget-shell";
 import { Composer } from "./composer";
 import { CsatForm } from "./csat-form";
+import { TypingIndicator } from "./message-bubble";
 import { MessageList } from "./message-list";
+import { useTypingHeartbeat } from "./use-typing-heartbeat";
 import { useSendMessage } from "./use-send-message";
 import { useStartConversation } from "./use-start-conversation";
 
@@ -42,6 +44,8 @@ export function ChatScreen({
     { initialNumItems: PAGE_SIZE },
   );
   const send = useSendMessage();
+  const typingTeammates = useQuery(api.public.typing.get, { sessionToken, conversationId });
+  const onTyping = useTypingHeartbeat(sessionToken, conversationId);
   const escalate = useMutation(api.public.conversations.escalate);
   const host = useHost();
   const [sendError, setSendError] = useState<string>();
@@ -90,6 +94,15 @@ export function ChatScreen({
         onLoadMore={() => messages.loadMore(PAGE_SIZE)}
         onReply={host.notifyReply}
       />
+      {typingTeammates && typingTeammates.length > 0 && (
+        <p
+          data-testid="operator-typing"
+          className="flex items-center gap-2 px-4 pb-2 text-xs text-muted-foreground"
+        >
+          <TypingIndicator name={typingTeammates.join(", ")} />
+          <span aria-hidden>{typingTeammates.join(", ")} is typing…</span>
+        </p>
+      )}
 
       {conversation.status === "unresolved" && (
         <div className="flex flex-col gap-2 border-t px-3 pt-2">
@@ -125,7 +138,7 @@ export function ChatScreen({
           </Button>
         </section>
       ) : (
-        <Composer onSend={onSend} error={sendError} />
+        <Composer onSend={onSend} onTyping={onTyping} error={sendError} />
       )}
     </>
   );

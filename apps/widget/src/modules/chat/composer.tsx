@@ -13,9 +13,12 @@ const MAX_MESSAGE = 4000;
  */
 export function Composer({
   onSend,
+  onTyping,
   error,
 }: {
   onSend: (body: string) => Promise<boolean>;
+  /** Told when the visitor types (throttled by the caller) or clears the box. */
+  onTyping?: (typing: boolean) => void;
   error: string | undefined;
 }) {
   const [draft, setDraft] = useState("");
@@ -24,6 +27,7 @@ export function Composer({
     const body = draft.trim();
     if (!body) return;
     setDraft("");
+    onTyping?.(false);
     const sent = await onSend(body);
     if (!sent) setDraft((current) => current || body);
   };
@@ -51,7 +55,10 @@ export function Composer({
           rows={1}
           maxLength={MAX_MESSAGE}
           value={draft}
-          onChange={(event) => setDraft(event.target.value)}
+          onChange={(event) => {
+            setDraft(event.target.value);
+            onTyping?.(event.target.value.trim() !== "");
+          }}
           onKeyDown={onKeyDown}
           className="field-sizing-content max-h-32 min-h-9 w-full resize-none rounded-md border border-input bg-background px-3 py-2 text-sm outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/40"
         />

@@ -42,7 +42,8 @@ export function MessageBubble({ message, agentName }: { message: MessageView; ag
     );
   }
 
-  const author = message.role === "operator" ? "Support team" : agentName;
+  // Visitors see who is answering: the operator's name, or the agent's.
+  const author = message.role === "operator" ? (message.authorName ?? "Support team") : agentName;
   const streaming = message.status === "streaming";
   return (
     <div data-role={message.role} className="flex max-w-[85%] flex-col gap-1 self-start">
