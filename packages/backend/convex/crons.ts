@@ -22,4 +22,13 @@ crons.daily(
   {},
 );
 
+// Mark visitor sessions past their expiry. Each session has its own expiry job;
+// this catches any it lost (and sessions created before the jobs existed).
+crons.hourly(
+  "expire visitor sessions",
+  { minuteUTC: 29 },
+  internal.system.contactSessions.sweepExpired,
+  {},
+);
+
 export default crons;

@@ -96,6 +96,7 @@ async function semanticSearch(
       organizationId,
       chunkIds: nearest.map((result) => result._id),
       embeddedWith: embeddingKey(config),
+      now: Date.now(),
     });
     // Sources added before the key was set, or embedded by another model: embed them now.
     if (incomplete) {

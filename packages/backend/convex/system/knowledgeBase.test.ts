@@ -227,6 +227,7 @@ describe("hybrid search", () => {
       organizationId: orgB._id,
       chunkIds: chunksA,
       embeddedWith: KEY,
+      now: Date.now(),
     });
     expect(hits).toEqual([]);
   });

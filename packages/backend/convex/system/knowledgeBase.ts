@@ -65,16 +65,18 @@ export const search = internalQuery({
  * filtered on it; this is the second lock) and its source's vectors all come
  * from the configured model (`embeddedWith`). `incomplete` says the
  * organization has sources that should be embedded (see `needsEmbedding`).
+ * The calling action passes the clock as `now`: a query that read it itself
+ * could be answered from the cache with an old time.
  */
 export const vectorHits = internalQuery({
   args: {
     organizationId: v.id("organizations"),
     chunkIds: v.array(v.id("knowledgeChunks")),
     embeddedWith: v.string(),
+    now: v.number(),
   },
   returns: v.object({ hits: v.array(vHit), incomplete: v.boolean() }),
-  handler: async (ctx, { organizationId, chunkIds, embeddedWith }) => {
-    const now = Date.now();
+  handler: async (ctx, { organizationId, chunkIds, embeddedWith, now }) => {
     let incomplete = false;
     const hits = [];
     for (const chunkId of chunkIds) {
