@@ -14,8 +14,9 @@
  * - `orgQuery` / `orgMutation` (private/): a member of an existing
  *   organization, optionally with a required role: `orgMutation({ role: "admin", … })`.
  *
- * Every builder also enforces `lib/inputLimits.ts`; pass `limits` to allow a
- * longer string argument.
+ * Every builder also enforces `lib/inputLimits.ts` (pass `limits` to allow a
+ * longer string argument) and bounds a `paginationOpts` argument's page size
+ * (`lib/pagination.ts`).
  */
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
@@ -26,6 +27,7 @@ import { mutation, query, type QueryCtx } from "../_generated/server";
 import { readOrgClaims, type OrgClaims } from "./auth";
 import { appError } from "./errors";
 import { assertInputLimits, type InputLimits } from "./inputLimits";
+import { withBoundedPage } from "./pagination";
 import { extendSession } from "./sessions";
 import { hashToken } from "./tokens";
 import { LIMITS, type MemberRole } from "./validators";
@@ -35,7 +37,8 @@ type RoleOption = Limits & { role?: MemberRole };
 
 /**
  * Wrap a custom builder so every function made with it checks its argument
- * sizes first. The `limits` option is consumed here and never reaches Convex.
+ * sizes first and gets its page size bounded. The `limits` option is consumed
+ * here and never reaches Convex.
  */
 function withInputLimits<Builder>(builder: Builder): Builder {
   const wrapped = (definition: unknown) => {
@@ -51,7 +54,7 @@ function withInputLimits<Builder>(builder: Builder): Builder {
       ...rest,
       handler: (ctx: unknown, args: Record<string, unknown>) => {
         assertInputLimits(args, limits);
-        return handler(ctx, args);
+        return handler(ctx, withBoundedPage(args));
       },
     });
   };

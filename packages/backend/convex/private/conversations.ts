@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
@@ -6,6 +6,7 @@ import type { QueryCtx } from "../_generated/server";
 import { getOrgConversation } from "../lib/conversations";
 import { audit } from "../lib/audit";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { vChannel, vConversationStatus, vSessionMetadata } from "../lib/validators";
 
 /** A conversation as the inbox shows it, with who the visitor is. */
@@ -40,7 +41,7 @@ async function toInboxConversation(ctx: QueryCtx, conversation: Doc<"conversatio
 
 /** The organization's conversations, most recently active first, optionally by status. */
 export const list = orgQuery({
-  args: { paginationOpts: paginationOptsValidator, status: v.optional(vConversationStatus) },
+  args: { paginationOpts: vPaginationOpts, status: v.optional(vConversationStatus) },
   returns: paginationResultValidator(vInboxConversation),
   handler: async (ctx, args) => {
     const { status } = args;

@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
@@ -6,6 +6,7 @@ import { audit } from "../lib/audit";
 import { env } from "../lib/env";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { chunkText } from "../lib/knowledge";
 import { vKnowledgeSourceKind, vKnowledgeSourceStatus } from "../lib/validators";
 
@@ -26,7 +27,7 @@ const vSource = v.object({
 
 /** The organization's knowledge-base sources, newest first. */
 export const list = orgQuery({
-  args: { paginationOpts: paginationOptsValidator },
+  args: { paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vSource),
   handler: async (ctx, args) => {
     const page = await ctx.db

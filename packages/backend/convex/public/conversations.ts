@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
@@ -6,6 +6,7 @@ import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { escalate as handOver, getVisitorConversation } from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
@@ -63,7 +64,7 @@ export const create = visitorMutation({
 
 /** The visitor's own conversations, most recent first. */
 export const list = visitorQuery({
-  args: { paginationOpts: paginationOptsValidator },
+  args: { paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vVisitorConversation),
   handler: async (ctx, args) => {
     const page = await ctx.db
