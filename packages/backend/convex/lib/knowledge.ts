@@ -1,7 +1,7 @@
 /**
  * Knowledge-base text handling that needs no I/O: splitting a source into
- * passages, ordering full-text candidates, and fusing the full-text and
- * vector rankings of the model path's hybrid search (see `lib/retrieval.ts`).
+ * passages, choosing a query's search terms, ordering full-text candidates,
+ * and fusing the full-text and vector rankings of the model path's hybrid search (see `lib/retrieval.ts`).
  *
  * A passage is what search returns and what an answer quotes, so it should
  * hold one idea: paragraphs are kept whole when they fit, long ones are cut
@@ -66,6 +66,40 @@ function words(text: string): string[] {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+}
+
+/** Convex full-text search reads only this many terms of a query and ignores the rest. */
+export const MAX_SEARCH_TERMS = 16;
+
+/** Words too common to tell passages apart. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  "a an and are as at be but by can do does for from have how i if in is it me my of on or our so than that the their them there this to us was we what when where which who why will with you your".split(
+    " ",
+  ),
+);
+
+/**
+ * The terms to send to full-text search for `query`, at most
+ * `MAX_SEARCH_TERMS`. Convex uses only the first 16 terms of a search query,
+ * so a long question would otherwise be cut wherever its 16th word falls,
+ * stop words included. Stop words, one-letter words and repeats are
+ * dropped; when more than 16 remain, the longest are kept (length is the
+ * cheap stand-in for rarity: "refund" tells passages apart, "get" does not),
+ * earlier first among equals. The kept terms stay in the question's order.
+ */
+export function searchQueryTerms(query: string): string[] {
+  const terms = [...new Set(words(query))].filter(
+    (term) => term.length > 1 && !STOP_WORDS.has(term),
+  );
+  if (terms.length <= MAX_SEARCH_TERMS) return terms;
+  const kept = new Set(
+    terms
+      .map((term, index) => ({ term, index }))
+      .sort((a, b) => b.term.length - a.term.length || a.index - b.index)
+      .slice(0, MAX_SEARCH_TERMS)
+      .map(({ term }) => term),
+  );
+  return terms.filter((term) => kept.has(term));
 }
 
 /**

@@ -181,6 +181,31 @@ describe("embedding knowledge sources", () => {
   });
 });
 
+describe("full-text search", () => {
+  test("a long question is cut to 16 chosen terms, not to its first 16 words", async () => {
+    const t = setup();
+    const org = await createOrganization(t, "org_a");
+    configure({ key: false });
+    await addArticle(t, "org_a", "Returns policy", RETURNS);
+    await addArticle(t, "org_a", "Shipping", SHIPPING);
+    // 18 words that match nothing, then the one that matters.
+    const filler =
+      "hey um ok yes well then just like okay sure hmm fine good nice cool wow yeah right";
+    // Convex (and the patched convex-test) reads only the first 16 terms of a search…
+    const raw = await t.run(async (ctx) =>
+      ctx.db
+        .query("knowledgeChunks")
+        .withSearchIndex("search_text", (q) =>
+          q.search("text", `${filler} delivery`).eq("organizationId", org._id),
+        )
+        .take(10),
+    );
+    expect(raw).toEqual([]);
+    // …so the search sends the distinctive ones.
+    expect(await findByKeyword(t, org._id, `${filler} delivery`)).toEqual(["Returns policy"]);
+  });
+});
+
 describe("hybrid search", () => {
   test("finds a passage by meaning that full-text search cannot find", async () => {
     const t = setup();

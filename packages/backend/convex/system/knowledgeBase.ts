@@ -17,7 +17,7 @@ import {
   type EmbeddingConfig,
 } from "../lib/embeddings";
 import { env } from "../lib/env";
-import { rankPassages } from "../lib/knowledge";
+import { rankPassages, searchQueryTerms } from "../lib/knowledge";
 import { needsEmbedding } from "../lib/retrieval";
 
 /** How many passages the search engine returns for re-ranking (each at most ~1.2 KB). */
@@ -35,14 +35,16 @@ export const search = internalQuery({
   args: { organizationId: v.id("organizations"), query: v.string(), limit: v.number() },
   returns: v.array(vHit),
   handler: async (ctx, { organizationId, query, limit }) => {
-    if (!query.trim()) return [];
+    // Convex reads at most 16 terms of a search: send the ones that matter.
+    const terms = searchQueryTerms(query).join(" ");
+    if (!terms) return [];
     const candidates = await ctx.db
       .query("knowledgeChunks")
       .withSearchIndex("search_text", (q) =>
-        q.search("text", query).eq("organizationId", organizationId),
+        q.search("text", terms).eq("organizationId", organizationId),
       )
       .take(CANDIDATES);
-    const chunks = rankPassages(query, candidates).slice(0, Math.min(limit, 10));
+    const chunks = rankPassages(terms, candidates).slice(0, Math.min(limit, 10));
     const hits = [];
     for (const chunk of chunks) {
       const source = await ctx.db.get("knowledgeSources", chunk.sourceId);
