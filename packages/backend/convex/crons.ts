@@ -7,12 +7,7 @@ const crons = cronJobs();
 // Embed knowledge-base sources that lack vectors from the configured embedding
 // model (added before OPENAI_API_KEY was set, model changed, failed a day ago).
 // Does nothing without an API key.
-crons.hourly(
-  "embed knowledge sources",
-  { minuteUTC: 17 },
-  internal.system.knowledgeBase.backfill,
-  {},
-);
+crons.hourly("embed knowledge sources", { minuteUTC: 17 }, internal.system.embeddings.backfill, {});
 
 // Delete uploads nothing refers to (a logo chosen but never saved, or refused).
 crons.daily(

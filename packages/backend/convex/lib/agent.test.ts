@@ -7,10 +7,12 @@ import {
   chunkText,
   fuseRankings,
   MAX_SEARCH_TERMS,
+  needsEmbedding,
   rankPassages,
+  RETRY_FAILED_MS,
   searchQueryTerms,
+  STALE_PENDING_MS,
 } from "./knowledge";
-import { needsEmbedding, RETRY_FAILED_MS, STALE_PENDING_MS } from "./retrieval";
 
 describe("lib/knowledge.chunkText", () => {
   test("keeps paragraphs whole, merges short ones, cuts long ones between sentences", () => {

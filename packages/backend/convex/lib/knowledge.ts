@@ -1,12 +1,15 @@
 /**
- * Knowledge-base text handling that needs no I/O: splitting a source into
- * passages, choosing a query's search terms, ordering full-text candidates,
- * and fusing the full-text and vector rankings of the model path's hybrid search (see `lib/retrieval.ts`).
+ * Knowledge-base logic that needs no I/O (and no AI SDK, so query and
+ * mutation modules may import it): splitting a source into passages,
+ * choosing a query's search terms, ordering full-text candidates, fusing the
+ * full-text and vector rankings of the model path's hybrid search (see
+ * `lib/retrieval.ts`), and deciding which sources need embedding.
  *
  * A passage is what search returns and what an answer quotes, so it should
  * hold one idea: paragraphs are kept whole when they fit, long ones are cut
  * between sentences.
  */
+import type { Doc } from "../_generated/dataModel";
 
 /**
  * Length of the vectors in `knowledgeChunks.by_embedding`. Fixed by the
@@ -151,4 +154,30 @@ export function fuseRankings<T>(lists: T[][], key: (item: T) => string, k = 60):
   return [...fused.values()]
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .map((entry) => entry.item);
+}
+
+/** A source left `pending` this long lost its embedding job (the action died); it is queued again. */
+export const STALE_PENDING_MS = 60 * 60 * 1000;
+/** A source whose embedding failed is tried again after this long (by the hourly sweep or a search). */
+export const RETRY_FAILED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a source's passages should be (re-)embedded under `key`: it has
+ * passages and no vectors from the configured model, and no embedding job is
+ * running for it (or the last one died or failed long enough ago).
+ */
+export function needsEmbedding(
+  source: Pick<Doc<"knowledgeSources">, "status" | "embeddedWith" | "updatedAt" | "chunkCount">,
+  key: string,
+  now: number,
+): boolean {
+  if (source.chunkCount === 0 || source.embeddedWith === key) return false;
+  switch (source.status) {
+    case "ready":
+      return true;
+    case "pending":
+      return now - source.updatedAt > STALE_PENDING_MS;
+    case "failed":
+      return now - source.updatedAt > RETRY_FAILED_MS;
+  }
 }

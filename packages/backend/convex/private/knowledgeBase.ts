@@ -53,7 +53,7 @@ export const list = orgQuery({
  * Add a text article to the knowledge base; its passages are found by
  * full-text search at once. With an embedding model configured the source
  * is `pending` until its passages are embedded for semantic search (see
- * `system/knowledgeBase.embed`). Admins only.
+ * `system/embeddings.embed`). Admins only.
  */
 export const addText = orgMutation({
   role: "admin",
@@ -89,7 +89,7 @@ export const addText = orgMutation({
       });
     }
     if (semantic) {
-      await ctx.scheduler.runAfter(0, internal.system.knowledgeBase.embed, { sourceId });
+      await ctx.scheduler.runAfter(0, internal.system.embeddings.embed, { sourceId });
     }
     await audit(ctx, {
       organizationId: ctx.organizationId,

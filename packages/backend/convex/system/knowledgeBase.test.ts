@@ -173,7 +173,7 @@ describe("embedding knowledge sources", () => {
 
     expect(await find(t, org._id, "money back")).toEqual(["Returns policy"]);
     expect(await find(t, org._id, "refund")).toEqual([]);
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     await t.finishAllScheduledFunctions(() => {});
     expect(openai.embeddings.requests).toEqual([]);
     expect((await chunksOf(t, sourceId))[0]!.embedding).toBeUndefined();
@@ -315,7 +315,7 @@ describe("backfilling embeddings", () => {
     const b = await addArticle(t, "org_b", "Refund rules", "You can ask to be reimbursed.");
 
     configure({ key: true });
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     expect(await source(t, a)).toMatchObject({ embeddedWith: KEY });
     expect(await source(t, b)).toMatchObject({ embeddedWith: KEY });
     expect(await find(t, orgA._id, "refund")).toEqual(["Returns policy"]);
@@ -341,14 +341,14 @@ describe("backfilling embeddings", () => {
     openai.embeddings.failure = null;
 
     await find(t, org._id, "refund");
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     await t.finishAllScheduledFunctions(() => {});
     expect(await source(t, sourceId)).toMatchObject({ status: "failed" });
 
     await t.run(async (ctx) =>
       ctx.db.patch("knowledgeSources", sourceId, { updatedAt: Date.now() - 25 * 60 * 60 * 1000 }),
     );
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     expect(await source(t, sourceId)).toMatchObject({ status: "ready", embeddedWith: KEY });
     expect((await source(t, sourceId))!.error).toBeUndefined();
   });
