@@ -110,12 +110,20 @@ export default defineSchema({
     name: v.optional(v.string()),
     email: v.optional(v.string()),
     metadata: vSessionMetadata,
+    /** Slides forward while the visitor is active (`lib/sessions.ts`). */
     expiresAt: v.number(),
+    /**
+     * Set once `expiresAt` has passed, by the session's scheduled job or the
+     * cron sweep. Queries go by this marker, never by the clock: real Convex
+     * caches a query's result and does not re-run it as time passes.
+     */
+    expired: v.optional(v.literal(true)),
     /** Name and email, for the inbox's search (a search index has one field). */
     searchText: v.optional(v.string()),
   })
     .index("by_token_hash", ["tokenHash"])
     .index("by_organization_id", ["organizationId"])
+    .index("by_expired_and_expires_at", ["expired", "expiresAt"])
     .searchIndex("search_contact", { searchField: "searchText", filterFields: ["organizationId"] }),
 
   conversations: defineTable({

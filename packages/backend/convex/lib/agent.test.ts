@@ -3,8 +3,16 @@ import { describe, expect, test } from "vitest";
 import { localReply, searchTerms } from "./agent/localResponder";
 import { DeltaWriter, words } from "./agent/stream";
 import { describeEmbeddingError, EmbeddingResponseError } from "./embeddings";
-import { chunkText, fuseRankings, rankPassages } from "./knowledge";
-import { needsEmbedding, RETRY_FAILED_MS, STALE_PENDING_MS } from "./retrieval";
+import {
+  chunkText,
+  fuseRankings,
+  MAX_SEARCH_TERMS,
+  needsEmbedding,
+  rankPassages,
+  RETRY_FAILED_MS,
+  searchQueryTerms,
+  STALE_PENDING_MS,
+} from "./knowledge";
 
 describe("lib/knowledge.chunkText", () => {
   test("keeps paragraphs whole, merges short ones, cuts long ones between sentences", () => {
@@ -15,6 +23,31 @@ describe("lib/knowledge.chunkText", () => {
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(1_200);
     expect(chunks.join(" ").replace(/\s+/g, " ")).toBe(long.replace(/\s+/g, " "));
     expect(chunkText("   \n\n  ")).toEqual([]);
+  });
+});
+
+describe("lib/knowledge.searchQueryTerms", () => {
+  test("drops stop words, one-letter words, punctuation and repeats, keeping the question's order", () => {
+    expect(searchQueryTerms("How do I get a REFUND? A refund, please!")).toEqual([
+      "get",
+      "refund",
+      "please",
+    ]);
+    expect(searchQueryTerms("  what is the  ")).toEqual([]);
+  });
+
+  test("keeps at most 16 terms, the longest, so a distinctive word late in a long question survives", () => {
+    const filler =
+      "hey um ok yes well then just like okay sure hmm fine good nice cool wow yeah right";
+    const terms = searchQueryTerms(`${filler} tell me about your warranty`);
+    expect(terms).toHaveLength(MAX_SEARCH_TERMS);
+    expect(terms).toContain("warranty");
+    // Still in the question's order.
+    expect(terms.at(-1)).toBe("warranty");
+    expect(terms.indexOf("okay")).toBeLessThan(terms.indexOf("right"));
+    // Short filler goes first; among equals the earlier words stay.
+    expect(terms).not.toContain("um");
+    expect(terms).toContain("hey");
   });
 });
 

@@ -7,14 +7,16 @@
  * - `widgetQuery` / `widgetMutation` (public/): anonymous widget calls for one
  *   organization, named by its public id; no visitor session yet.
  * - `visitorQuery` / `visitorMutation` (public/): a visitor holding a session
- *   token; the organization is the session's.
+ *   token; the organization is the session's. Mutations slide the session's
+ *   expiry (`lib/sessions.ts`).
  * - `memberMutation` (private/): a signed-in user whose token names an
  *   organization, before that organization exists here (bootstrap only).
  * - `orgQuery` / `orgMutation` / `orgAction` (private/): a member of an
  *   existing organization, optionally with a required role: `orgMutation({ role: "admin", … })`.
  *
- * Every builder also enforces `lib/inputLimits.ts`; pass `limits` to allow a
- * longer string argument.
+ * Every builder also enforces `lib/inputLimits.ts` (pass `limits` to allow a
+ * longer string argument) and bounds a `paginationOpts` argument's page size
+ * (`lib/pagination.ts`).
  */
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
@@ -26,6 +28,8 @@ import { action, mutation, query, type QueryCtx } from "../_generated/server";
 import { readOrgClaims, type OrgClaims } from "./auth";
 import { appError } from "./errors";
 import { assertInputLimits, type InputLimits } from "./inputLimits";
+import { withBoundedPage } from "./pagination";
+import { extendSession } from "./sessions";
 import { hashToken } from "./tokens";
 import { LIMITS, type MemberRole } from "./validators";
 
@@ -34,7 +38,8 @@ type RoleOption = Limits & { role?: MemberRole };
 
 /**
  * Wrap a custom builder so every function made with it checks its argument
- * sizes first. The `limits` option is consumed here and never reaches Convex.
+ * sizes first and gets its page size bounded. The `limits` option is consumed
+ * here and never reaches Convex.
  */
 function withInputLimits<Builder>(builder: Builder): Builder {
   const wrapped = (definition: unknown) => {
@@ -50,7 +55,7 @@ function withInputLimits<Builder>(builder: Builder): Builder {
       ...rest,
       handler: (ctx: unknown, args: Record<string, unknown>) => {
         assertInputLimits(args, limits);
-        return handler(ctx, args);
+        return handler(ctx, withBoundedPage(args));
       },
     });
   };
@@ -201,10 +206,16 @@ export const widgetMutation = withInputLimits(
 /**
  * Look up a visitor session by its token. Returns null for a token that is
  * unknown or expired; callers decide whether that is an error.
+ *
+ * Queries pass no `now`: they go by the stored `expired` marker only, since a
+ * cached query result is not re-run as time passes (`lib/sessions.ts`).
+ * Mutations are never cached and pass the clock, which also refuses a session
+ * in the moment between its expiry and its expiry job.
  */
 export async function findSession(
   ctx: QueryCtx,
   sessionToken: string,
+  now?: number,
 ): Promise<Doc<"contactSessions"> | null> {
   if (sessionToken.length === 0 || sessionToken.length > LIMITS.sessionToken) return null;
   const tokenHash = await hashToken(sessionToken);
@@ -212,13 +223,14 @@ export async function findSession(
     .query("contactSessions")
     .withIndex("by_token_hash", (q) => q.eq("tokenHash", tokenHash))
     .unique();
-  if (!session || session.expiresAt <= Date.now()) return null;
+  if (!session || session.expired) return null;
+  if (now !== undefined && session.expiresAt <= now) return null;
   return session;
 }
 
-async function requireSession(ctx: QueryCtx, sessionToken: string) {
+async function requireSession(ctx: QueryCtx, sessionToken: string, now?: number) {
   assertInputLimits({ sessionToken }, { sessionToken: LIMITS.sessionToken });
-  const session = await findSession(ctx, sessionToken);
+  const session = await findSession(ctx, sessionToken, now);
   if (!session) {
     throw appError("INVALID_SESSION", "Your chat session has expired. Please start a new chat.");
   }
@@ -238,12 +250,15 @@ export const visitorQuery = withInputLimits(
   }),
 );
 
+/** Also slides the session's expiry: a visitor who keeps chatting keeps their session. */
 export const visitorMutation = withInputLimits(
   customMutation(mutation, {
     args: visitorArgs,
-    input: async (ctx, { sessionToken }, _options: Limits) => ({
-      ctx: await requireSession(ctx, sessionToken),
-      args: {},
-    }),
+    input: async (ctx, { sessionToken }, _options: Limits) => {
+      const now = Date.now();
+      const { session, organizationId } = await requireSession(ctx, sessionToken, now);
+      const expiresAt = await extendSession(ctx, session, now);
+      return { ctx: { session: { ...session, expiresAt }, organizationId }, args: {} };
+    },
   }),
 );

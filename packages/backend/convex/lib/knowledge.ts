@@ -1,12 +1,15 @@
 /**
- * Knowledge-base text handling that needs no I/O: splitting a source into
- * passages, ordering full-text candidates, and fusing the full-text and
- * vector rankings of the model path's hybrid search (see `lib/retrieval.ts`).
+ * Knowledge-base logic that needs no I/O (and no AI SDK, so query and
+ * mutation modules may import it): splitting a source into passages,
+ * choosing a query's search terms, ordering full-text candidates, fusing the
+ * full-text and vector rankings of the model path's hybrid search (see
+ * `lib/retrieval.ts`), and deciding which sources need embedding.
  *
  * A passage is what search returns and what an answer quotes, so it should
  * hold one idea: paragraphs are kept whole when they fit, long ones are cut
  * between sentences.
  */
+import type { Doc } from "../_generated/dataModel";
 
 /**
  * Length of the vectors in `knowledgeChunks.by_embedding`. Fixed by the
@@ -68,6 +71,40 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Convex full-text search reads only this many terms of a query and ignores the rest. */
+export const MAX_SEARCH_TERMS = 16;
+
+/** Words too common to tell passages apart. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  "a an and are as at be but by can do does for from have how i if in is it me my of on or our so than that the their them there this to us was we what when where which who why will with you your".split(
+    " ",
+  ),
+);
+
+/**
+ * The terms to send to full-text search for `query`, at most
+ * `MAX_SEARCH_TERMS`. Convex uses only the first 16 terms of a search query,
+ * so a long question would otherwise be cut wherever its 16th word falls,
+ * stop words included. Stop words, one-letter words and repeats are
+ * dropped; when more than 16 remain, the longest are kept (length is the
+ * cheap stand-in for rarity: "refund" tells passages apart, "get" does not),
+ * earlier first among equals. The kept terms stay in the question's order.
+ */
+export function searchQueryTerms(query: string): string[] {
+  const terms = [...new Set(words(query))].filter(
+    (term) => term.length > 1 && !STOP_WORDS.has(term),
+  );
+  if (terms.length <= MAX_SEARCH_TERMS) return terms;
+  const kept = new Set(
+    terms
+      .map((term, index) => ({ term, index }))
+      .sort((a, b) => b.term.length - a.term.length || a.index - b.index)
+      .slice(0, MAX_SEARCH_TERMS)
+      .map(({ term }) => term),
+  );
+  return terms.filter((term) => kept.has(term));
+}
+
 /**
  * Order search candidates by how much of the query they cover: distinct
  * query terms present (a word starting with the term counts, as in Convex's
@@ -117,4 +154,30 @@ export function fuseRankings<T>(lists: T[][], key: (item: T) => string, k = 60):
   return [...fused.values()]
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .map((entry) => entry.item);
+}
+
+/** A source left `pending` this long lost its embedding job (the action died); it is queued again. */
+export const STALE_PENDING_MS = 60 * 60 * 1000;
+/** A source whose embedding failed is tried again after this long (by the hourly sweep or a search). */
+export const RETRY_FAILED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a source's passages should be (re-)embedded under `key`: it has
+ * passages and no vectors from the configured model, and no embedding job is
+ * running for it (or the last one died or failed long enough ago).
+ */
+export function needsEmbedding(
+  source: Pick<Doc<"knowledgeSources">, "status" | "embeddedWith" | "updatedAt" | "chunkCount">,
+  key: string,
+  now: number,
+): boolean {
+  if (source.chunkCount === 0 || source.embeddedWith === key) return false;
+  switch (source.status) {
+    case "ready":
+      return true;
+    case "pending":
+      return now - source.updatedAt > STALE_PENDING_MS;
+    case "failed":
+      return now - source.updatedAt > RETRY_FAILED_MS;
+  }
 }

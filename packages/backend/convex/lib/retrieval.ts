@@ -12,9 +12,11 @@
  *
  * Any failure of the semantic half (endpoint down, timeout, bad vectors)
  * falls back to full-text search: a reply is never lost to it.
+ *
+ * Imports the AI SDK (through `embeddings.ts`): for action modules only.
  */
 import { internal } from "../_generated/api";
-import type { Doc, Id } from "../_generated/dataModel";
+import type { Id } from "../_generated/dataModel";
 import type { ActionCtx } from "../_generated/server";
 import { embeddingKey, embedTexts, type EmbeddingConfig } from "./embeddings";
 import { env } from "./env";
@@ -32,32 +34,6 @@ const KEYWORD_CANDIDATES = 10;
 const VECTOR_CANDIDATES = 16;
 /** How long a reply waits for the question's embedding before answering from full-text alone. */
 const QUERY_EMBEDDING_TIMEOUT_MS = 5_000;
-
-/** A source left `pending` this long lost its embedding job (the action died); it is queued again. */
-export const STALE_PENDING_MS = 60 * 60 * 1000;
-/** A source whose embedding failed is tried again after this long (by the hourly sweep or a search). */
-export const RETRY_FAILED_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Whether a source's passages should be (re-)embedded under `key`: it has
- * passages and no vectors from the configured model, and no embedding job is
- * running for it (or the last one died or failed long enough ago).
- */
-export function needsEmbedding(
-  source: Pick<Doc<"knowledgeSources">, "status" | "embeddedWith" | "updatedAt" | "chunkCount">,
-  key: string,
-  now: number,
-): boolean {
-  if (source.chunkCount === 0 || source.embeddedWith === key) return false;
-  switch (source.status) {
-    case "ready":
-      return true;
-    case "pending":
-      return now - source.updatedAt > STALE_PENDING_MS;
-    case "failed":
-      return now - source.updatedAt > RETRY_FAILED_MS;
-  }
-}
 
 async function embedQuery(config: EmbeddingConfig, query: string): Promise<number[]> {
   const controller = new AbortController();
@@ -96,10 +72,11 @@ async function semanticSearch(
       organizationId,
       chunkIds: nearest.map((result) => result._id),
       embeddedWith: embeddingKey(config),
+      now: Date.now(),
     });
     // Sources added before the key was set, or embedded by another model: embed them now.
     if (incomplete) {
-      await ctx.scheduler.runAfter(0, internal.system.knowledgeBase.backfill, { organizationId });
+      await ctx.scheduler.runAfter(0, internal.system.embeddings.backfill, { organizationId });
     }
     return hits;
   } catch (error) {

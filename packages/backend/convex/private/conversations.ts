@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import type { Doc, Id } from "../_generated/dataModel";
@@ -13,6 +13,7 @@ import {
 } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import {
   LIMITS,
   vAssigneeFilter,
@@ -148,7 +149,7 @@ function inboxQuery(
  */
 export const list = orgQuery({
   args: {
-    paginationOpts: paginationOptsValidator,
+    paginationOpts: vPaginationOpts,
     status: v.optional(vConversationStatus),
     assignee: v.optional(vAssigneeFilter),
     channel: v.optional(vChannel),

@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
@@ -6,6 +6,7 @@ import { audit } from "../lib/audit";
 import { env } from "../lib/env";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { chunkText } from "../lib/knowledge";
 import { vKnowledgeSourceKind, vKnowledgeSourceStatus } from "../lib/validators";
 
@@ -26,7 +27,7 @@ const vSource = v.object({
 
 /** The organization's knowledge-base sources, newest first. */
 export const list = orgQuery({
-  args: { paginationOpts: paginationOptsValidator },
+  args: { paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vSource),
   handler: async (ctx, args) => {
     const page = await ctx.db
@@ -52,7 +53,7 @@ export const list = orgQuery({
  * Add a text article to the knowledge base; its passages are found by
  * full-text search at once. With an embedding model configured the source
  * is `pending` until its passages are embedded for semantic search (see
- * `system/knowledgeBase.embed`). Admins only.
+ * `system/embeddings.embed`). Admins only.
  */
 export const addText = orgMutation({
   role: "admin",
@@ -88,7 +89,7 @@ export const addText = orgMutation({
       });
     }
     if (semantic) {
-      await ctx.scheduler.runAfter(0, internal.system.knowledgeBase.embed, { sourceId });
+      await ctx.scheduler.runAfter(0, internal.system.embeddings.embed, { sourceId });
     }
     await audit(ctx, {
       organizationId: ctx.organizationId,

@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { audit } from "../lib/audit";
@@ -12,13 +12,14 @@ import {
 } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { cleanBody, listMessages, vMessageView } from "../lib/messages";
 import { clearTyping } from "../lib/typing";
 import { LIMITS } from "../lib/validators";
 
 /** A conversation's messages for the team, notes and events included, newest first. */
 export const list = orgQuery({
-  args: { conversationId: v.id("conversations"), paginationOpts: paginationOptsValidator },
+  args: { conversationId: v.id("conversations"), paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vMessageView),
   handler: async (ctx, args) => {
     const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);

@@ -1,7 +1,8 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { orgMutation, orgQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { getMembership, MAX_UNREAD_COUNT } from "../lib/notifications";
 import { vNotificationKind } from "../lib/validators";
 
@@ -17,7 +18,7 @@ const vNotification = v.object({
 
 /** The organization's notifications, newest first, each marked read or unread for the caller. */
 export const list = orgQuery({
-  args: { paginationOpts: paginationOptsValidator },
+  args: { paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vNotification),
   handler: async (ctx, args) => {
     const membership = await getMembership(ctx, ctx.organizationId, ctx.user._id);

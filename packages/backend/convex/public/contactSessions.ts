@@ -3,12 +3,10 @@ import { v } from "convex/values";
 import { appError } from "../lib/errors";
 import { findSession, visitorMutation, widgetMutation, widgetQuery } from "../lib/functions";
 import { enforceRateLimit } from "../lib/rateLimits";
+import { scheduleExpiry, SESSION_TTL_MS } from "../lib/sessions";
 import { generateToken, hashToken } from "../lib/tokens";
 import { LIMITS, vSessionMetadata } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
-
-/** A session lasts this long after it was created or last refreshed. */
-export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -44,7 +42,7 @@ export const create = widgetMutation({
 
     const sessionToken = generateToken();
     const expiresAt = Date.now() + SESSION_TTL_MS;
-    await ctx.db.insert("contactSessions", {
+    const sessionId = await ctx.db.insert("contactSessions", {
       organizationId,
       tokenHash: await hashToken(sessionToken),
       name,
@@ -53,6 +51,7 @@ export const create = widgetMutation({
       expiresAt,
       ...(name || email ? { searchText: [name, email].filter(Boolean).join(" ") } : {}),
     });
+    await scheduleExpiry(ctx, sessionId, expiresAt);
     return { sessionToken, expiresAt };
   },
 });
@@ -86,13 +85,14 @@ export const validate = widgetQuery({
   },
 });
 
-/** Slide the session's expiry forward while the visitor is active. */
+/**
+ * Keep the session alive while the widget is open. Every visitor mutation
+ * slides the expiry (only once less than half the lifetime is left, see
+ * `lib/sessions.ts`); this one does nothing else, for a visitor who reads
+ * but does not write.
+ */
 export const refresh = visitorMutation({
   args: {},
   returns: v.object({ expiresAt: v.number() }),
-  handler: async (ctx) => {
-    const expiresAt = Date.now() + SESSION_TTL_MS;
-    await ctx.db.patch("contactSessions", ctx.session._id, { expiresAt });
-    return { expiresAt };
-  },
+  handler: (ctx) => Promise.resolve({ expiresAt: ctx.session.expiresAt }),
 });

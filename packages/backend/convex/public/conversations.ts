@@ -1,4 +1,4 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import type { Doc } from "../_generated/dataModel";
@@ -10,6 +10,7 @@ import {
   getVisitorConversation,
 } from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
@@ -68,7 +69,7 @@ export const create = visitorMutation({
 
 /** The visitor's own conversations, most recent first. */
 export const list = visitorQuery({
-  args: { paginationOpts: paginationOptsValidator },
+  args: { paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vVisitorConversation),
   handler: async (ctx, args) => {
     const page = await ctx.db

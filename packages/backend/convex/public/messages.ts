@@ -1,10 +1,11 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
 import { addMessage, getVisitorConversation } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { visitorMutation, visitorQuery } from "../lib/functions";
+import { vPaginationOpts } from "../lib/pagination";
 import { cleanBody, listMessages, vMessageView } from "../lib/messages";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { clearTyping } from "../lib/typing";
@@ -12,7 +13,7 @@ import { LIMITS } from "../lib/validators";
 
 /** The messages of one of the visitor's conversations, newest first (the widget reverses them). */
 export const list = visitorQuery({
-  args: { conversationId: v.id("conversations"), paginationOpts: paginationOptsValidator },
+  args: { conversationId: v.id("conversations"), paginationOpts: vPaginationOpts },
   returns: paginationResultValidator(vMessageView),
   handler: async (ctx, args) => {
     const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);

@@ -173,11 +173,36 @@ describe("embedding knowledge sources", () => {
 
     expect(await find(t, org._id, "money back")).toEqual(["Returns policy"]);
     expect(await find(t, org._id, "refund")).toEqual([]);
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     await t.finishAllScheduledFunctions(() => {});
     expect(openai.embeddings.requests).toEqual([]);
     expect((await chunksOf(t, sourceId))[0]!.embedding).toBeUndefined();
     expect((await source(t, sourceId))!.embeddedWith).toBeUndefined();
+  });
+});
+
+describe("full-text search", () => {
+  test("a long question is cut to 16 chosen terms, not to its first 16 words", async () => {
+    const t = setup();
+    const org = await createOrganization(t, "org_a");
+    configure({ key: false });
+    await addArticle(t, "org_a", "Returns policy", RETURNS);
+    await addArticle(t, "org_a", "Shipping", SHIPPING);
+    // 18 words that match nothing, then the one that matters.
+    const filler =
+      "hey um ok yes well then just like okay sure hmm fine good nice cool wow yeah right";
+    // Convex (and the patched convex-test) reads only the first 16 terms of a search…
+    const raw = await t.run(async (ctx) =>
+      ctx.db
+        .query("knowledgeChunks")
+        .withSearchIndex("search_text", (q) =>
+          q.search("text", `${filler} delivery`).eq("organizationId", org._id),
+        )
+        .take(10),
+    );
+    expect(raw).toEqual([]);
+    // …so the search sends the distinctive ones.
+    expect(await findByKeyword(t, org._id, `${filler} delivery`)).toEqual(["Returns policy"]);
   });
 });
 
@@ -227,6 +252,7 @@ describe("hybrid search", () => {
       organizationId: orgB._id,
       chunkIds: chunksA,
       embeddedWith: KEY,
+      now: Date.now(),
     });
     expect(hits).toEqual([]);
   });
@@ -289,7 +315,7 @@ describe("backfilling embeddings", () => {
     const b = await addArticle(t, "org_b", "Refund rules", "You can ask to be reimbursed.");
 
     configure({ key: true });
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     expect(await source(t, a)).toMatchObject({ embeddedWith: KEY });
     expect(await source(t, b)).toMatchObject({ embeddedWith: KEY });
     expect(await find(t, orgA._id, "refund")).toEqual(["Returns policy"]);
@@ -315,14 +341,14 @@ describe("backfilling embeddings", () => {
     openai.embeddings.failure = null;
 
     await find(t, org._id, "refund");
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     await t.finishAllScheduledFunctions(() => {});
     expect(await source(t, sourceId)).toMatchObject({ status: "failed" });
 
     await t.run(async (ctx) =>
       ctx.db.patch("knowledgeSources", sourceId, { updatedAt: Date.now() - 25 * 60 * 60 * 1000 }),
     );
-    await t.action(internal.system.knowledgeBase.backfill, {});
+    await t.action(internal.system.embeddings.backfill, {});
     expect(await source(t, sourceId)).toMatchObject({ status: "ready", embeddedWith: KEY });
     expect((await source(t, sourceId))!.error).toBeUndefined();
   });

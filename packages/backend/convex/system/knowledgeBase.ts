@@ -1,24 +1,7 @@
 import { v } from "convex/values";
 
-import { internal } from "../_generated/api";
-import type { Id } from "../_generated/dataModel";
-import {
-  internalAction,
-  internalMutation,
-  internalQuery,
-  type ActionCtx,
-} from "../_generated/server";
-import {
-  describeEmbeddingError,
-  EMBEDDING_BATCH,
-  embeddingKey,
-  embedTexts,
-  passageForEmbedding,
-  type EmbeddingConfig,
-} from "../lib/embeddings";
-import { env } from "../lib/env";
-import { rankPassages } from "../lib/knowledge";
-import { needsEmbedding } from "../lib/retrieval";
+import { internalMutation, internalQuery } from "../_generated/server";
+import { needsEmbedding, rankPassages, searchQueryTerms } from "../lib/knowledge";
 
 /** How many passages the search engine returns for re-ranking (each at most ~1.2 KB). */
 const CANDIDATES = 32;
@@ -35,14 +18,16 @@ export const search = internalQuery({
   args: { organizationId: v.id("organizations"), query: v.string(), limit: v.number() },
   returns: v.array(vHit),
   handler: async (ctx, { organizationId, query, limit }) => {
-    if (!query.trim()) return [];
+    // Convex reads at most 16 terms of a search: send the ones that matter.
+    const terms = searchQueryTerms(query).join(" ");
+    if (!terms) return [];
     const candidates = await ctx.db
       .query("knowledgeChunks")
       .withSearchIndex("search_text", (q) =>
-        q.search("text", query).eq("organizationId", organizationId),
+        q.search("text", terms).eq("organizationId", organizationId),
       )
       .take(CANDIDATES);
-    const chunks = rankPassages(query, candidates).slice(0, Math.min(limit, 10));
+    const chunks = rankPassages(terms, candidates).slice(0, Math.min(limit, 10));
     const hits = [];
     for (const chunk of chunks) {
       const source = await ctx.db.get("knowledgeSources", chunk.sourceId);
@@ -65,16 +50,18 @@ export const search = internalQuery({
  * filtered on it; this is the second lock) and its source's vectors all come
  * from the configured model (`embeddedWith`). `incomplete` says the
  * organization has sources that should be embedded (see `needsEmbedding`).
+ * The calling action passes the clock as `now`: a query that read it itself
+ * could be answered from the cache with an old time.
  */
 export const vectorHits = internalQuery({
   args: {
     organizationId: v.id("organizations"),
     chunkIds: v.array(v.id("knowledgeChunks")),
     embeddedWith: v.string(),
+    now: v.number(),
   },
   returns: v.object({ hits: v.array(vHit), incomplete: v.boolean() }),
-  handler: async (ctx, { organizationId, chunkIds, embeddedWith }) => {
-    const now = Date.now();
+  handler: async (ctx, { organizationId, chunkIds, embeddedWith, now }) => {
     let incomplete = false;
     const hits = [];
     for (const chunkId of chunkIds) {
@@ -185,69 +172,8 @@ export const finishEmbedding = internalMutation({
   },
 });
 
-/**
- * Embed every passage of a source, in batches of EMBEDDING_BATCH per
- * request, and record the outcome on the source. Never throws: a failure is
- * the source's `failed` status and `error`.
- */
-async function embedSource(
-  ctx: ActionCtx,
-  config: EmbeddingConfig,
-  sourceId: Id<"knowledgeSources">,
-) {
-  const source = await ctx.runQuery(internal.system.knowledgeBase.passagesToEmbed, { sourceId });
-  if (!source) return;
-  try {
-    for (let start = 0; start < source.passages.length; start += EMBEDDING_BATCH) {
-      const batch = source.passages.slice(start, start + EMBEDDING_BATCH);
-      const vectors = await embedTexts(
-        config,
-        batch.map((passage) => passageForEmbedding(source.title, passage.text)),
-      );
-      const stillThere = await ctx.runMutation(internal.system.knowledgeBase.storeEmbeddings, {
-        sourceId,
-        embeddings: batch.map((passage, i) => ({
-          chunkId: passage.chunkId,
-          embedding: vectors[i]!,
-        })),
-      });
-      if (!stillThere) return;
-    }
-    await ctx.runMutation(internal.system.knowledgeBase.finishEmbedding, {
-      sourceId,
-      outcome: { kind: "embedded", embeddedWith: embeddingKey(config) },
-    });
-  } catch (error) {
-    console.error(`knowledge base: embedding source ${sourceId} failed: ${String(error)}`);
-    await ctx.runMutation(internal.system.knowledgeBase.finishEmbedding, {
-      sourceId,
-      outcome: { kind: "failed", error: describeEmbeddingError(error) },
-    });
-  }
-}
-
-/** Embed a newly added source (scheduled by `private/knowledgeBase.addText`). */
-export const embed = internalAction({
-  args: { sourceId: v.id("knowledgeSources") },
-  returns: v.null(),
-  handler: async (ctx, { sourceId }) => {
-    const config = env.embeddings();
-    if (!config) {
-      await ctx.runMutation(internal.system.knowledgeBase.finishEmbedding, {
-        sourceId,
-        outcome: { kind: "skipped" },
-      });
-      return null;
-    }
-    await embedSource(ctx, config, sourceId);
-    return null;
-  },
-});
-
 /** Sources looked at per backfill step; each claimed one is embedded before the next step. */
 const BACKFILL_PAGE = 20;
-/** A backfill action hands over to a fresh one after this long (Convex stops actions at 10 minutes). */
-const BACKFILL_BUDGET_MS = 4 * 60 * 1000;
 
 /**
  * One page of sources, in creation order: those that need embedding are set
@@ -284,43 +210,5 @@ export const claimForBackfill = internalMutation({
       sourceIds.push(source._id);
     }
     return { sourceIds, continueCursor: page.continueCursor, isDone: page.isDone };
-  },
-});
-
-/**
- * Embed the sources that lack vectors from the configured model: those added
- * before an API key was set, embedded by another model, left pending by a
- * job that died, or failed over a day ago. One organization's (when a search
- * finds its index incomplete) or every organization's (the hourly cron; run
- * it by hand with `npx convex run system/knowledgeBase:backfill`). Sources
- * are embedded one after another, which keeps the request rate modest.
- */
-export const backfill = internalAction({
-  args: {
-    organizationId: v.optional(v.id("organizations")),
-    cursor: v.optional(v.union(v.string(), v.null())),
-  },
-  returns: v.null(),
-  handler: async (ctx, { organizationId, cursor = null }) => {
-    const config = env.embeddings();
-    if (!config) return null;
-    const embeddedWith = embeddingKey(config);
-    const deadline = Date.now() + BACKFILL_BUDGET_MS;
-    let next = cursor;
-    while (Date.now() < deadline) {
-      const page = await ctx.runMutation(internal.system.knowledgeBase.claimForBackfill, {
-        organizationId,
-        embeddedWith,
-        cursor: next,
-      });
-      for (const sourceId of page.sourceIds) await embedSource(ctx, config, sourceId);
-      if (page.isDone) return null;
-      next = page.continueCursor;
-    }
-    await ctx.scheduler.runAfter(0, internal.system.knowledgeBase.backfill, {
-      organizationId,
-      cursor: next,
-    });
-    return null;
   },
 });

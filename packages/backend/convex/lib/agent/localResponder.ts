@@ -5,6 +5,8 @@
  * over when the visitor asks for one. No model, no network, same UI path.
  */
 
+import { STOP_WORDS } from "../knowledge";
+
 export type KnowledgeHit = { sourceId: string; title: string; text: string };
 
 export type AgentReply = {
@@ -19,12 +21,6 @@ const ASKS_FOR_HUMAN =
 const GREETING =
   /^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|bonjour|hola)\b[\s!.,]*$/i;
 const THANKS = /^\s*(thanks|thank you|thx|cheers|merci|great,? thanks)\b[\s!.,]*$/i;
-
-const STOP_WORDS = new Set(
-  "a an and are as at be but by can do does for from have how i if in is it me my of on or our so than that the their them there this to us was we what when where which who why will with you your".split(
-    " ",
-  ),
-);
 
 /** The words of a question worth searching for. */
 export function searchTerms(question: string): string {
