@@ -228,7 +228,7 @@ function LocalMembersView() {
                     ) : (
                       <Badge
                         variant={member.role === "admin" ? "default" : "secondary"}
-                        data-testid="member-role"
+                        data-testid="member-row-role"
                       >
                         {member.role}
                       </Badge>
