@@ -280,6 +280,36 @@ const cases: Record<
     wrongType: () => ({ sourceId: 5 }),
     oversized: () => ({ sourceId: long(3000) }),
   },
+  "private/members:list": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/members:add": {
+    as: "admin",
+    wrongType: () => ({ externalId: "user_x", name: "X", email: "x@example.com", role: "owner" }),
+    oversized: () => ({
+      externalId: long(129),
+      name: "X",
+      email: "x@example.com",
+      role: "operator",
+    }),
+  },
+  "private/members:changeRole": {
+    as: "admin",
+    wrongType: () => ({ membershipId: 5, role: "admin" }),
+    oversized: () => ({ membershipId: long(3000), role: "admin" }),
+  },
+  "private/members:remove": {
+    as: "admin",
+    wrongType: () => ({ membershipId: null }),
+    oversized: () => ({ membershipId: long(3000) }),
+  },
+  "private/onboarding:get": {
+    as: "admin",
+    wrongType: () => ({ dashboardOrigin: 5 }),
+    oversized: () => ({ dashboardOrigin: `https://${long(2100)}.test` }),
+  },
 };
 
 /** Convex's message for arguments that fail validation (convex-test words it slightly differently). */

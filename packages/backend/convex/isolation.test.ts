@@ -569,6 +569,75 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     ).toMatchObject({ code: "NOT_FOUND" });
     expect(await rowsOfA()).toEqual(before);
   },
+
+  "private/members:list": async ({ t }) => {
+    const { members } = await asOperator(t, "org_b").query(api.private.members.list, {});
+    expect(members.map((m) => m.externalId).sort()).toEqual(["admin_org_b", "operator_org_b"]);
+  },
+
+  "private/members:add": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    // B cannot pull A's admin into its list by guessing their id.
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.members.add, {
+          externalId: "admin_org_a",
+          name: "Not A's admin",
+          email: "someone@example.com",
+          role: "operator",
+        }),
+      ),
+    ).toMatchObject({ code: "CONFLICT" });
+    await asAdmin(t, "org_b").mutation(api.private.members.add, {
+      externalId: "user_new",
+      name: "B's new member",
+      email: "new@example.com",
+      role: "operator",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/members:changeRole": async ({ t, rowsOfA }) => {
+    const { members } = await asAdmin(t, "org_a").query(api.private.members.list, {});
+    const before = await rowsOfA();
+    for (const member of members) {
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.members.changeRole, {
+            membershipId: member.membershipId,
+            role: member.role === "admin" ? "operator" : "admin",
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/members:remove": async ({ t, rowsOfA }) => {
+    const { members } = await asAdmin(t, "org_a").query(api.private.members.list, {});
+    const before = await rowsOfA();
+    for (const member of members) {
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.members.remove, {
+            membershipId: member.membershipId,
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/onboarding:get": async ({ t }) => {
+    // A has knowledge, a customized widget, a visitor and two members; B only its members.
+    expect(await asAdmin(t, "org_b").query(api.private.onboarding.get, {})).toEqual({
+      knowledge: false,
+      widget: false,
+      installed: false,
+      tested: true,
+      teammate: true,
+    });
+  },
 };
 
 describe("tenant isolation", () => {

@@ -54,6 +54,8 @@ export default defineSchema({
     notificationsReadAt: v.optional(v.number()),
   })
     .index("by_organization_id_and_user_id", ["organizationId", "userId"])
+    // Finding an organization's admins without reading every member (last-admin protection).
+    .index("by_organization_id_and_role", ["organizationId", "role"])
     .index("by_user_id", ["userId"]),
 
   /** The organization's plan, written by Clerk billing webhooks. */

@@ -21,7 +21,10 @@ export async function signIn(page: Page, member: DemoMember) {
 }
 
 /** Go to a section of the dashboard through its navigation. */
-export async function openSection(page: Page, section: "Overview" | "Knowledge base" | "Widget") {
+export async function openSection(
+  page: Page,
+  section: "Overview" | "Knowledge base" | "Widget" | "Members",
+) {
   await page
     .getByRole("navigation", { name: "Dashboard" })
     .getByRole("link", { name: section, exact: true })

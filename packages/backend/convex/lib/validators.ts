@@ -169,6 +169,8 @@ export const LIMITS = {
   /** Every array argument. */
   defaultArray: 50,
   organizationId: 64,
+  /** An identity provider's user id (a token's subject). */
+  externalId: 128,
   sessionToken: 128,
   name: 120,
   email: 254,

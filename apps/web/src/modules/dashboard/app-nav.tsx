@@ -6,7 +6,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-import { BookIcon, HomeIcon, InboxIcon, WidgetIcon } from "./icons";
+import { BookIcon, HomeIcon, InboxIcon, UsersIcon, WidgetIcon } from "./icons";
 import { useGuardedLink } from "./unsaved-changes";
 
 type NavItem = { label: string; icon: ReactNode } & (
@@ -19,6 +19,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Conversations", soon: true, icon: <InboxIcon /> },
   { label: "Knowledge base", href: "/knowledge-base", icon: <BookIcon /> },
   { label: "Widget", href: "/widget", icon: <WidgetIcon /> },
+  { label: "Members", href: "/members", icon: <UsersIcon /> },
 ];
 
 function isActive(pathname: string, href: string) {

@@ -46,6 +46,21 @@ export const WidgetIcon = () => (
   </Icon>
 );
 
+export const UsersIcon = () => (
+  <Icon>
+    <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+    <circle cx="9" cy="7" r="4" />
+    <path d="M22 21v-2a4 4 0 0 0-3-3.87" />
+    <path d="M16 3.13a4 4 0 0 1 0 7.75" />
+  </Icon>
+);
+
+export const CircleIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="9" />
+  </Icon>
+);
+
 export const WarningIcon = () => (
   <Icon>
     <path d="m21.73 18-8-14a2 2 0 0 0-3.48 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.73-3" />

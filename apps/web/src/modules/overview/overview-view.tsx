@@ -21,6 +21,8 @@ import { AllowedDomainsWarning } from "~/modules/widget-settings/allowed-domains
 import { EmbedSnippetCard } from "~/modules/widget-settings/embed-snippet-card";
 import { useWorkspace } from "~/modules/workspace/workspace-context";
 
+import { OnboardingChecklist } from "./onboarding-checklist";
+
 const RECENT_SOURCES = 3;
 
 function KnowledgeBaseCard() {
@@ -126,6 +128,8 @@ export function OverviewView() {
         </p>
       </div>
 
+      <OnboardingChecklist />
+
       {settings && settings.allowedDomains.length === 0 && <AllowedDomainsWarning linkToSettings />}
 
       <div className="grid gap-4 md:grid-cols-3">
@@ -145,7 +149,9 @@ export function OverviewView() {
         <WidgetCard domains={settings?.allowedDomains} />
       </div>
 
-      <EmbedSnippetCard />
+      <div id="install" className="scroll-mt-4">
+        <EmbedSnippetCard />
+      </div>
     </>
   );
 }

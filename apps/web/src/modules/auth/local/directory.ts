@@ -40,6 +40,28 @@ function slugify(name: string): string {
   );
 }
 
+function isRole(value: unknown): value is LocalRole {
+  return value === "admin" || value === "operator";
+}
+
+/** Refuse a change that would leave the membership's organization without an admin. */
+function assertKeepsAnAdmin(
+  directory: Directory,
+  membership: LocalMembership,
+  nextRole: LocalRole | null,
+) {
+  if (membership.role !== "admin" || nextRole === "admin") return;
+  const admins = directory.memberships.filter(
+    (m) => m.organizationId === membership.organizationId && m.role === "admin",
+  );
+  if (admins.length <= 1) {
+    const user = directory.users.find((u) => u.id === membership.userId);
+    throw new DirectoryError(
+      `${user?.name ?? "This member"} is the organization's only admin. Make someone else an admin first.`,
+    );
+  }
+}
+
 const newId = (prefix: string) => `${prefix}_${randomBytes(9).toString("base64url")}`;
 
 export class LocalDirectory {
@@ -124,8 +146,10 @@ export class LocalDirectory {
       const membership = directory.memberships.find(
         (m) => m.userId === input.userId && m.organizationId === input.organizationId,
       );
-      if (membership) membership.role = role;
-      else {
+      if (membership) {
+        assertKeepsAnAdmin(directory, membership, role);
+        membership.role = role;
+      } else {
         directory.memberships.push({
           userId: input.userId as string,
           organizationId: input.organizationId as string,
@@ -137,6 +161,59 @@ export class LocalDirectory {
         organizationId: input.organizationId as string,
         role,
       };
+    });
+  }
+
+  /** Add an existing user to an organization (the Members page); refuses someone already there. */
+  addMember(input: { userId: unknown; organizationId: string; role: unknown }) {
+    const { role } = input;
+    if (!isRole(role))
+      return Promise.reject(new DirectoryError('Role must be "admin" or "operator".'));
+    return this.update((directory) => {
+      const user = directory.users.find((u) => u.id === input.userId);
+      if (!user) throw new DirectoryError("Pick a user to add.");
+      if (!directory.organizations.some((org) => org.id === input.organizationId)) {
+        throw new DirectoryError("Unknown organization.");
+      }
+      if (
+        directory.memberships.some(
+          (m) => m.userId === user.id && m.organizationId === input.organizationId,
+        )
+      ) {
+        throw new DirectoryError(`${user.name} is already a member.`);
+      }
+      directory.memberships.push({ userId: user.id, organizationId: input.organizationId, role });
+      return { user, role };
+    });
+  }
+
+  /** Change a member's role; the last admin stays an admin. */
+  changeRole(input: { userId: unknown; organizationId: string; role: unknown }) {
+    const { role } = input;
+    if (!isRole(role))
+      return Promise.reject(new DirectoryError('Role must be "admin" or "operator".'));
+    return this.update((directory) => {
+      const membership = directory.memberships.find(
+        (m) => m.userId === input.userId && m.organizationId === input.organizationId,
+      );
+      if (!membership) throw new DirectoryError("This user is not a member of the organization.");
+      assertKeepsAnAdmin(directory, membership, role);
+      membership.role = role;
+      return { userId: membership.userId, role };
+    });
+  }
+
+  /** Remove a member from an organization; the last admin stays. */
+  removeMember(input: { userId: unknown; organizationId: string }) {
+    return this.update((directory) => {
+      const index = directory.memberships.findIndex(
+        (m) => m.userId === input.userId && m.organizationId === input.organizationId,
+      );
+      const membership = directory.memberships[index];
+      if (!membership) throw new DirectoryError("This user is not a member of the organization.");
+      assertKeepsAnAdmin(directory, membership, null);
+      directory.memberships.splice(index, 1);
+      return { userId: membership.userId };
     });
   }
 

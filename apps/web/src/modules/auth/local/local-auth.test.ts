@@ -9,6 +9,12 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { GET as getDirectory, POST as postDirectory } from "~/app/api/local-auth/directory/route";
 import { GET as getJwks } from "~/app/api/local-auth/jwks/route";
 import {
+  DELETE as removeMember,
+  GET as getMembers,
+  PATCH as changeRole,
+  POST as addMember,
+} from "~/app/api/local-auth/members/route";
+import {
   DELETE as signOut,
   GET as getSession,
   POST as signIn,
@@ -177,6 +183,89 @@ describe("local sign-in, end to end through the route handlers", () => {
     expect((await jwks.GET()).status).toBe(404);
     expect((await token.GET(get("token"))).status).toBe(404);
     vi.resetModules();
+  });
+});
+
+describe("the Members page's routes", () => {
+  const send = (method: string, body: unknown, cookie: string) =>
+    new NextRequest(url("members"), {
+      method,
+      body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", cookie },
+    });
+  const cookieOf = async (userId: string, organizationId: string) =>
+    (await signIn(json("session", { userId, organizationId }))).headers
+      .get("set-cookie")!
+      .split(";")[0]!;
+  type Listing = {
+    members: { user: { id: string; name: string }; role: string }[];
+    candidates: { id: string }[];
+  };
+
+  test("an admin adds a new user as operator, promotes them, and cannot demote the last admin", async () => {
+    const { userId: adminId, organizationId } = await createAdmin();
+    const admin = await cookieOf(adminId, organizationId);
+
+    const added = await addMember(
+      send("POST", { name: "Nia New", email: "nia@acme.test", role: "operator" }, admin),
+    );
+    expect(added.status).toBe(200);
+    const { user } = (await added.json()) as { user: { id: string } };
+    let listing = (await (await getMembers(get("members", admin))).json()) as Listing;
+    expect(listing.members.map((m) => [m.user.name, m.role])).toEqual([
+      ["Ada Admin", "admin"],
+      ["Nia New", "operator"],
+    ]);
+    expect(listing.candidates).toEqual([]);
+
+    // The only admin stays an admin.
+    const demote = await changeRole(send("PATCH", { userId: adminId, role: "operator" }, admin));
+    expect(demote.status).toBe(400);
+    expect(await demote.json()).toEqual({
+      error: "Ada Admin is the organization's only admin. Make someone else an admin first.",
+    });
+    const removeSelf = await removeMember(send("DELETE", { userId: adminId }, admin));
+    expect(removeSelf.status).toBe(403);
+
+    expect(
+      (await changeRole(send("PATCH", { userId: user.id, role: "admin" }, admin))).status,
+    ).toBe(200);
+    // Now Nia can demote Ada, and then Nia is the one who must stay.
+    const nia = await cookieOf(user.id, organizationId);
+    expect(
+      (await changeRole(send("PATCH", { userId: adminId, role: "operator" }, nia))).status,
+    ).toBe(200);
+    listing = (await (await getMembers(get("members", nia))).json()) as Listing;
+    expect(listing.members.map((m) => m.role)).toEqual(["operator", "admin"]);
+    // Ada's next token says operator, and she can no longer change anything.
+    expect((await removeMember(send("DELETE", { userId: user.id }, admin))).status).toBe(403);
+    expect((await removeMember(send("DELETE", { userId: adminId }, nia))).status).toBe(200);
+    listing = (await (await getMembers(get("members", nia))).json()) as Listing;
+    expect(listing.members.map((m) => m.user.name)).toEqual(["Nia New"]);
+    expect(listing.candidates.map((c) => c.id)).toEqual([adminId]);
+  });
+
+  test("an admin adds an existing user once; operators and strangers change nothing", async () => {
+    const { userId: adminId, organizationId } = await createAdmin();
+    const { user } = (await (
+      await postDirectory(
+        json("directory", { type: "user", name: "Olga", email: "olga@acme.test" }),
+      )
+    ).json()) as { user: { id: string } };
+    const admin = await cookieOf(adminId, organizationId);
+    expect(
+      (await addMember(send("POST", { userId: user.id, role: "operator" }, admin))).status,
+    ).toBe(200);
+    const again = await addMember(send("POST", { userId: user.id, role: "operator" }, admin));
+    expect(await again.json()).toEqual({ error: "Olga is already a member." });
+
+    const olga = await cookieOf(user.id, organizationId);
+    const refused = await changeRole(send("PATCH", { userId: user.id, role: "admin" }, olga));
+    expect(refused.status).toBe(403);
+    expect(((await (await getMembers(get("members", olga))).json()) as Listing).candidates).toEqual(
+      [],
+    );
+    expect((await getMembers(get("members"))).status).toBe(401);
   });
 });
 
