@@ -4,6 +4,7 @@ import { useAuth } from "@clerk/nextjs";
 import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";
 import { ConvexProviderWithClerk } from "convex/react-clerk";
 import type { ReactNode } from "react";
+import { Toaster } from "sonner";
 
 import { authMode, env } from "~/env";
 import { LocalAuthProvider, useLocalConvexAuth } from "~/modules/auth/local/local-auth";
@@ -19,6 +20,16 @@ const convex = env.NEXT_PUBLIC_CONVEX_URL
  * local identity provider otherwise. The same Convex functions serve both.
  */
 export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <ClientProviders>{children}</ClientProviders>
+      {/* Mutation errors (a reply that could not be sent…) show as toasts. */}
+      <Toaster position="bottom-right" richColors closeButton />
+    </>
+  );
+}
+
+function ClientProviders({ children }: { children: ReactNode }) {
   if (authMode === "clerk") {
     return convex ? (
       <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
