@@ -13,10 +13,10 @@ type NavItem = { label: string; icon: ReactNode } & (
   { href: string; soon?: never } | { href?: never; soon: true }
 );
 
-/** The dashboard's sections, in order. Conversations (the inbox) arrives with its own issue. */
+/** The dashboard's sections, in order. */
 const NAV_ITEMS: NavItem[] = [
   { label: "Overview", href: "/", icon: <HomeIcon /> },
-  { label: "Conversations", soon: true, icon: <InboxIcon /> },
+  { label: "Conversations", href: "/conversations", icon: <InboxIcon /> },
   { label: "Knowledge base", href: "/knowledge-base", icon: <BookIcon /> },
   { label: "Widget", href: "/widget", icon: <WidgetIcon /> },
   { label: "Members", href: "/members", icon: <UsersIcon /> },

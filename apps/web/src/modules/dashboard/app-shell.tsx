@@ -1,6 +1,8 @@
 "use client";
 
+import { cn } from "@parley/ui/lib/utils";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
 import { AppNav } from "./app-nav";
@@ -23,10 +25,13 @@ export function AppShell({
   children: ReactNode;
 }) {
   const guard = useGuardedLink();
+  // The inbox is three columns wide: it gets the whole window.
+  const wide = usePathname() === "/conversations";
+  const width = wide ? "max-w-[100rem]" : "max-w-6xl";
   return (
     <div className="min-h-dvh bg-muted/40">
       <header className="sticky top-0 z-40 border-b bg-background">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:px-6">
+        <div className={cn("mx-auto flex h-14 items-center gap-3 px-4 sm:px-6", width)}>
           <Link href="/" onClick={guard("/")} className="text-lg font-semibold tracking-tight">
             Parley
           </Link>
@@ -42,7 +47,12 @@ export function AppShell({
         </div>
       </header>
       {withNav ? (
-        <div className="mx-auto grid max-w-6xl grid-cols-[minmax(0,1fr)] gap-6 px-4 py-6 sm:px-6 md:grid-cols-[13rem_minmax(0,1fr)] md:py-8">
+        <div
+          className={cn(
+            "mx-auto grid grid-cols-[minmax(0,1fr)] gap-6 px-4 py-6 sm:px-6 md:grid-cols-[13rem_minmax(0,1fr)] md:py-8",
+            width,
+          )}
+        >
           <aside className="min-w-0 md:sticky md:top-22 md:self-start">
             <AppNav />
           </aside>

@@ -3,6 +3,7 @@
 import { api } from "@parley/backend/api";
 import { Button } from "@parley/ui/components/button";
 import { cn } from "@parley/ui/lib/utils";
+import Link from "next/link";
 import { useMutation, usePaginatedQuery, useQuery } from "convex/react";
 import { useEffect, useId, useRef, useState } from "react";
 
@@ -29,7 +30,13 @@ function BellIcon() {
   );
 }
 
-function NotificationList({ onRead }: { onRead: (through: number) => void }) {
+function NotificationList({
+  onRead,
+  onOpen,
+}: {
+  onRead: (through: number) => void;
+  onOpen: () => void;
+}) {
   const { results, status, loadMore } = usePaginatedQuery(
     api.private.notifications.list,
     {},
@@ -65,7 +72,17 @@ function NotificationList({ onRead }: { onRead: (through: number) => void }) {
               {notification.unread && (
                 <span className="size-2 shrink-0 rounded-full bg-primary" aria-label="Unread" />
               )}
-              {notification.title}
+              {notification.conversationId ? (
+                <Link
+                  href={`/conversations?c=${notification.conversationId}`}
+                  onClick={onOpen}
+                  className="underline-offset-2 hover:underline"
+                >
+                  {notification.title}
+                </Link>
+              ) : (
+                notification.title
+              )}
             </p>
             <p className="mt-1 line-clamp-2 text-sm text-muted-foreground">{notification.body}</p>
             <p className="mt-1 text-xs text-muted-foreground">
@@ -148,7 +165,10 @@ export function NotificationBell() {
           aria-label="Notifications panel"
           className="absolute right-0 z-50 mt-2 w-80 overflow-hidden rounded-lg border bg-background shadow-lg"
         >
-          <NotificationList onRead={(through) => void markRead({ through })} />
+          <NotificationList
+            onRead={(through) => void markRead({ through })}
+            onOpen={() => setOpen(false)}
+          />
           {alerts.canAsk && (
             <div className="border-t px-4 py-2">
               <Button variant="link" size="sm" className="h-auto px-0" onClick={alerts.ask}>
