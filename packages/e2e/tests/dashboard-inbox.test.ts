@@ -77,14 +77,27 @@ describe("the operators' inbox", () => {
     expect(await item.getByTestId("waiting").innerText()).toMatch(/^waiting /);
     expect(await item.getAttribute("data-unread")).toBe("true");
 
-    await item.click();
+    // The bell's notification opens the conversation (`?c=<id>`).
+    await inbox.getByRole("button", { name: /^Notifications/ }).click();
+    await inbox
+      .getByRole("region", { name: "Notifications panel" })
+      .getByRole("link", { name: `${name} asked for a human` })
+      .click();
     await expect.poll(() => new URL(inbox.url()).searchParams.get("c")).toBeTruthy();
     await inbox.getByTestId("conversation-title").filter({ hasText: name }).waitFor();
+    expect(await item.getAttribute("aria-current")).toBe("true");
     const contact = inbox.getByRole("complementary", { name: "Contact" });
     await contact.getByText("Browser").waitFor();
     expect(await contact.innerText()).toContain(name);
     // Opening it marks it read.
     await expect.poll(() => item.getAttribute("data-unread")).toBeNull();
+
+    // `?` lists the keyboard shortcuts.
+    await inbox.locator("body").press("?");
+    const help = inbox.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await help.getByText("Take over from the AI agent").waitFor();
+    await inbox.keyboard.press("Escape");
+    await help.waitFor({ state: "detached" });
 
     // An internal note.
     await inbox.getByRole("tab", { name: "Note" }).click();

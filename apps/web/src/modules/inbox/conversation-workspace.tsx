@@ -66,7 +66,7 @@ function AssignPicker({
         const next = event.target.value;
         onAssign(next === ME ? "me" : next === NOBODY ? undefined : (next as Id<"users">));
       }}
-      className="h-8 w-44 text-xs"
+      className="h-8 text-xs"
     >
       <option value={NOBODY}>Unassigned</option>
       <option value={ME}>Me ({user.name ?? user.email ?? "you"})</option>
@@ -97,7 +97,9 @@ function Header({
       </h2>
       <StatusBadge status={status} />
       <div className="ml-auto flex flex-wrap items-center gap-2">
-        <AssignPicker conversation={conversation} onAssign={actions.assign} />
+        <div className="w-44">
+          <AssignPicker conversation={conversation} onAssign={actions.assign} />
+        </div>
         {status === "unresolved" && (
           <Button size="sm" variant="outline" onClick={actions.takeOver} title="Take over (t)">
             <UserCheck /> Take over
