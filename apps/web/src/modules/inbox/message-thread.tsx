@@ -10,6 +10,7 @@ import { useEffect, useLayoutEffect, useRef } from "react";
 import { EmptyState, LoadingState } from "~/modules/dashboard/states";
 
 import type { ConversationId, MessageView } from "./data";
+import { MessageMarkdown } from "./markdown";
 
 const PAGE_SIZE = 30;
 /** Closer than this to the bottom counts as "following the conversation". */
@@ -87,9 +88,9 @@ function Message({ message, pending }: { message: MessageView; pending?: boolean
         <li data-role="ai" className="flex max-w-[80%] flex-col items-end gap-1 self-end">
           <div
             aria-busy={streaming || undefined}
-            className="rounded-lg rounded-br-sm border bg-background px-3 py-2 text-sm whitespace-pre-wrap"
+            className="rounded-lg rounded-br-sm border bg-background px-3 py-2 text-sm break-words"
           >
-            {message.body}
+            <MessageMarkdown text={message.body} />
             {streaming && (
               <span className="ml-1 inline-flex text-muted-foreground">
                 <TypingDots />
@@ -141,9 +142,9 @@ function Message({ message, pending }: { message: MessageView; pending?: boolean
             pending && "opacity-60",
           )}
         >
-          <p className="rounded-lg rounded-br-sm bg-primary px-3 py-2 text-sm whitespace-pre-wrap text-primary-foreground">
-            {message.body}
-          </p>
+          <div className="rounded-lg rounded-br-sm bg-primary px-3 py-2 text-sm break-words text-primary-foreground">
+            <MessageMarkdown text={message.body} />
+          </div>
           <span className="text-[11px] text-muted-foreground">
             {message.authorName ?? "You"} · {pending ? "Sending…" : at}
           </span>
