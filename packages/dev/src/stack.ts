@@ -184,6 +184,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `${urls.web}/sign-in`,
         `${urls.web}/knowledge-base`,
         `${urls.web}/widget`,
+        `${urls.web}/conversations`,
+        `${urls.web}/members`,
         `${urls.widget}/?organizationId=${demo.organizationId}`,
       ].map((url) => fetch(url).then((response) => response.arrayBuffer())),
     );

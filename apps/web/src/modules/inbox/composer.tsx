@@ -243,7 +243,6 @@ export const Composer = forwardRef<
   };
 
   const runSuggest = async () => {
-    if (!suggest) return;
     setSuggesting(true);
     try {
       const draft = await suggest({ conversationId });
@@ -285,7 +284,7 @@ export const Composer = forwardRef<
             {value === "reply" ? "Reply" : "Note"}
           </button>
         ))}
-        {suggest && mode === "reply" && !resolved && (
+        {mode === "reply" && !resolved && (
           <Button
             variant="ghost"
             size="sm"

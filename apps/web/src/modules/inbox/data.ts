@@ -37,28 +37,23 @@ export function useNow(intervalMs = 30_000): number {
   return now;
 }
 
-const ONE_MINE = { assignee: "me" as const, paginationOpts: { numItems: 1, cursor: null } };
-
-/**
- * The signed-in member's user id, for "Assign to me". Backend gap:
- * `private.organizations.current` returns the member's name and email but
- * not their id, so it is read from a conversation assigned to them (any
- * reply or take-over assigns one). `undefined` until they have one; then
- * "Assign to me" falls back to taking the conversation over.
- * Replace with `useWorkspace().user._id` once `current` returns it.
- */
-export function useMyUserId(): Id<"users"> | undefined {
-  const mine = useQuery(api.private.conversations.list, ONE_MINE);
-  return mine?.page[0]?.assignee?._id;
+/** The organization's members (`private/members.list`), shared by the two hooks below. */
+function useTeam() {
+  return useQuery(api.private.members.list, {});
 }
 
-/**
- * The team, for the assign picker. THE ONE PLACE TO PLUG IN THE MEMBER LIST:
- * `private/members.ts` is being written on main; once merged, return its
- * list here, e.g. `useQuery(api.private.members.list, {})?.map(...)`.
- * Until then the picker offers "Assign to me", "Unassign" and the current
- * assignee only.
- */
+/** The signed-in member's user id, for "Assign to me"; undefined while loading. */
+export function useMyUserId(): Id<"users"> | undefined {
+  return useTeam()?.members.find((member) => member.isYou)?.userId;
+}
+
+/** The team, for the assign picker. */
 export function useMembers(): Member[] {
-  return [];
+  return (
+    useTeam()?.members.map((member) => ({
+      _id: member.userId,
+      name: member.name ?? member.email ?? "A team member",
+      ...(member.imageUrl ? { imageUrl: member.imageUrl } : {}),
+    })) ?? []
+  );
 }
