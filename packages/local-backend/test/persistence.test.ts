@@ -183,7 +183,8 @@ describe("kill -9 during a burst of mutations", () => {
 
     // What a subscriber was shown before the crash must come back exactly (id → creation time).
     const shown = new Map<string, number>();
-    const listArgs = { paginationOpts: { numItems: 1000, cursor: null } };
+    // The backend caps a page at 100 items; the subscriber watches the first page.
+    const listArgs = { paginationOpts: { numItems: 100, cursor: null } };
     writers[0]!.onUpdate(api.private.knowledgeBase.list, listArgs, (page) => {
       for (const source of page.page) shown.set(source._id, source._creationTime);
     });
@@ -224,11 +225,24 @@ describe("kill -9 during a burst of mutations", () => {
     try {
       const http = new ConvexHttpClient(second.url, { logger: false });
       http.setAuth(token);
+      /** Every source, page by page. */
+      const allSources = async () => {
+        const sources: FunctionReturnType<typeof api.private.knowledgeBase.list>["page"] = [];
+        let cursor: string | null = null;
+        for (;;) {
+          const page: FunctionReturnType<typeof api.private.knowledgeBase.list> = await http.query(
+            api.private.knowledgeBase.list,
+            {
+              paginationOpts: { numItems: 100, cursor },
+            },
+          );
+          sources.push(...page.page);
+          if (page.isDone) return sources;
+          cursor = page.continueCursor;
+        }
+      };
       const stored = new Map(
-        (await http.query(api.private.knowledgeBase.list, listArgs)).page.map((source) => [
-          source._id as string,
-          source._creationTime,
-        ]),
+        (await allSources()).map((source) => [source._id as string, source._creationTime]),
       );
       for (const id of acknowledged) expect(stored.has(id)).toBe(true);
       for (const [id, creationTime] of seenBeforeCrash) expect(stored.get(id)).toBe(creationTime);
@@ -238,8 +252,7 @@ describe("kill -9 during a burst of mutations", () => {
         text: "Written after the restart.",
       });
       expect(stored.has(fresh)).toBe(false);
-      const afterInsert = await http.query(api.private.knowledgeBase.list, listArgs);
-      expect(afterInsert.page).toHaveLength(stored.size + 1);
+      expect(await allSources()).toHaveLength(stored.size + 1);
 
       const anonymous = new ConvexHttpClient(second.url, { logger: false });
       expect(
