@@ -90,6 +90,16 @@ export class ReadSet {
   /** The database timestamp the query read at (its transaction's snapshot), once it read anything. */
   ts: bigint | null = null;
 
+  /** How many distinct documents the query was handed or fetched by id (for benches). */
+  get documentCount(): number {
+    return this.ids.size;
+  }
+
+  /** The tables the query read whole (a scan or a search), which costs more than any count says. */
+  get wholeTables(): string[] {
+    return [...this.tables];
+  }
+
   /** Whether nothing was read: the result cannot change. */
   get empty(): boolean {
     return this.ids.size === 0 && this.tables.size === 0 && this.ranges.length === 0;
