@@ -10,6 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    // Pages update live but a busy 2-core machine can take seconds: polls wait up to 15 s.
+    expect: { poll: { timeout: 15_000 } },
     ...reporting("e2e"),
   },
 });

@@ -62,7 +62,7 @@ const cases: Record<
   },
   "public/conversations:create": {
     as: "anonymous",
-    wrongType: ({ sessionToken }) => ({ sessionToken, channel: "voice" }),
+    wrongType: ({ sessionToken }) => ({ sessionToken, channel: "video" }),
     oversized: () => ({ sessionToken: long(200) }),
   },
   "public/conversations:list": {

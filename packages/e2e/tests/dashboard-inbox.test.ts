@@ -83,7 +83,7 @@ describe("the operators' inbox", () => {
       .getByRole("region", { name: "Notifications panel" })
       .getByRole("link", { name: `${name} asked for a human` })
       .click();
-    await expect.poll(() => new URL(inbox.url()).searchParams.get("c")).toBeTruthy();
+    await inbox.waitForURL((url) => Boolean(url.searchParams.get("c")), { timeout: 30_000 });
     await inbox.getByTestId("conversation-title").filter({ hasText: name }).waitFor();
     expect(await item.getAttribute("aria-current")).toBe("true");
     const contact = inbox.getByRole("complementary", { name: "Contact" });

@@ -510,3 +510,32 @@ describe("suggested replies", () => {
     ).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });
+
+describe("voice calls", () => {
+  test("a call is a conversation on the voice channel, answered by the same agent from the same knowledge", async () => {
+    const { t, ada, admin, operator } = await inbox();
+    await admin.mutation(api.private.knowledgeBase.addText, {
+      title: "Refund policy",
+      text: "Refunds are paid back to the original card within 5 business days of receiving the return.",
+    });
+    const call = await t.mutation(api.public.conversations.create, {
+      sessionToken: ada,
+      channel: "voice",
+    });
+    await t.mutation(api.public.messages.send, {
+      sessionToken: ada,
+      conversationId: call,
+      body: "how long do refunds take",
+    });
+    await t.finishAllScheduledFunctions(() => undefined);
+    const transcript = await t.query(api.public.messages.list, {
+      sessionToken: ada,
+      conversationId: call,
+      ...page,
+    });
+    expect(transcript.page[0]).toMatchObject({ role: "ai", status: "complete" });
+    expect(transcript.page[0]!.body).toMatch(/5 business days/);
+    const voice = await operator.query(api.private.conversations.list, { ...page, channel: "voice" });
+    expect(voice.page.map((c) => [c._id, c.channel])).toEqual([[call, "voice"]]);
+  });
+});

@@ -39,11 +39,15 @@ function toVisitorConversation(conversation: Doc<"conversations">) {
   };
 }
 
-/** Start a chat: a new conversation opened by the agent's greeting. */
+/**
+ * Start a conversation opened by the agent's greeting: a chat, or a voice
+ * call (`channel: "voice"`), whose spoken turns arrive as messages through
+ * the same pipeline, answered by the same agent.
+ */
 export const create = visitorMutation({
-  args: {},
+  args: { channel: v.optional(vChannel) },
   returns: v.id("conversations"),
-  handler: async (ctx) => {
+  handler: async (ctx, args) => {
     await enforceRateLimit(ctx, "createConversation", ctx.session._id);
     const settings = await widgetSettingsOrDefaults(ctx, ctx.organizationId);
     const now = Date.now();
@@ -51,7 +55,7 @@ export const create = visitorMutation({
       organizationId: ctx.organizationId,
       contactSessionId: ctx.session._id,
       status: "unresolved",
-      channel: "chat",
+      channel: args.channel ?? "chat",
       lastMessageAt: now,
       lastMessagePreview: settings.greeting,
     });

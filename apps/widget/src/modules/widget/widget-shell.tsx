@@ -153,7 +153,7 @@ function Screens({
         )}
         {screen.name === "voice" && (
           <Suspense fallback={<LoadingState label="Preparing the call…" />}>
-            <VoiceScreen settings={settings} />
+            <VoiceScreen settings={settings} session={session} navigate={setScreen} />
           </Suspense>
         )}
       </ScreenErrorBoundary>

@@ -1,0 +1,126 @@
+/**
+ * Journey: a visitor talks to the agent with the browser's own speech (no
+ * Vapi keys). Chromium here cannot recognise speech (no network service), so
+ * the test page provides the browser service, as a microphone driver would:
+ * a scripted `SpeechRecognition` that "hears" what the test says, and an
+ * observed `speechSynthesis.speak`. Parley's own code runs unchanged.
+ */
+import type { Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+
+import { callAsMember } from "./dashboard";
+import { usePages } from "./harness";
+
+const stack = inject("stack");
+const QUESTION = "How long does international delivery take?";
+const newPage = usePages();
+
+/** The browser speech services the page provides (an init script: it runs in the widget's frame too). */
+function provideSpeech(options: { recognitionError?: string }) {
+  const scope = window as unknown as Record<string, unknown>;
+  scope.__spoken = [] as string[];
+  speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
+    (scope.__spoken as string[]).push(utterance.text);
+    setTimeout(() => {
+      utterance.onend?.(new Event("end") as SpeechSynthesisEvent);
+    }, 20);
+  };
+  class ScriptedRecognition {
+    lang = "";
+    continuous = false;
+    interimResults = false;
+    onresult: ((event: unknown) => void) | null = null;
+    onerror: ((event: { error: string }) => void) | null = null;
+    onend: (() => void) | null = null;
+    start() {
+      scope.__recognizer = this;
+      if (options.recognitionError) {
+        setTimeout(() => this.onerror?.({ error: options.recognitionError! }), 50);
+      }
+    }
+    stop() {
+      setTimeout(() => this.onend?.(), 0);
+    }
+    abort() {}
+  }
+  scope.SpeechRecognition = ScriptedRecognition;
+  scope.webkitSpeechRecognition = ScriptedRecognition;
+  /** What the visitor "says": one final result. */
+  scope.__say = (text: string) => {
+    const recognizer = scope.__recognizer as ScriptedRecognition;
+    recognizer.onresult?.({
+      resultIndex: 0,
+      results: [Object.assign([{ transcript: text, confidence: 0.92 }], { isFinal: true })],
+    });
+  };
+}
+
+async function openVoice(page: Page, options: { recognitionError?: string }) {
+  await page.context().addInitScript(provideSpeech, options);
+  await page.goto(stack.urls.demo);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const widget = page.frameLocator('iframe[title="Parley chat"]');
+  await widget.getByLabel("Name").fill("Violet Voice");
+  await widget.getByLabel("Email").fill("violet@visitor.test");
+  await widget.getByRole("button", { name: "Start chatting" }).click();
+  await widget.getByRole("button", { name: "Start a voice call" }).click();
+  const frame = page.frames().find((f) => f.url().startsWith(stack.urls.widget));
+  expect(frame).toBeDefined();
+  return { widget, frame: frame! };
+}
+
+const spoken = (frame: Frame) =>
+  frame.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
+
+beforeAll(async () => {
+  await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: true });
+});
+afterAll(async () => {
+  await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: false });
+});
+
+describe("a visitor talks to the agent with the browser's speech", () => {
+  test("the question is heard, answered from the help center and spoken; the call is a voice conversation in the inbox", async () => {
+    const page = await newPage();
+    const { widget, frame } = await openVoice(page, {});
+    await widget.getByText(/your browser will ask to use the microphone/).waitFor();
+    await widget.getByRole("button", { name: "Start call" }).click();
+    await widget.locator('[data-testid="call-state"][data-state="listening"]').waitFor();
+
+    // The greeting is spoken first.
+    await expect.poll(() => spoken(frame)).toContainEqual(expect.stringContaining("Ava"));
+
+    await frame.evaluate((question) => {
+      (window as unknown as { __say: (text: string) => void }).__say(question);
+    }, QUESTION);
+    const transcript = widget.getByTestId("call-transcript");
+    await transcript.locator('[data-role="visitor"]', { hasText: QUESTION }).waitFor();
+    const answer = transcript.locator('[data-role="ai"]').last();
+    await answer.getByTestId("message-sources").waitFor({ timeout: 30_000 });
+    expect(await answer.innerText()).toMatch(/international/i);
+    // What the agent wrote is what the visitor heard, spoken after the greeting.
+    await expect
+      .poll(async () => (await spoken(frame)).slice(1).join(" "))
+      .toMatch(/international/i);
+
+    await widget.getByRole("button", { name: "End call" }).click();
+    // After the call, the visitor lands on its transcript.
+    await widget.getByRole("textbox", { name: "Message" }).waitFor();
+    await widget.locator('[data-role="visitor"]', { hasText: QUESTION }).waitFor();
+
+    const inbox = (await callAsMember("operator", "query", "private/conversations:list", {
+      paginationOpts: { numItems: 10, cursor: null },
+      channel: "voice",
+    })) as { page: { channel: string; contact: { name?: string } }[] };
+    expect(inbox.page[0]).toMatchObject({ channel: "voice", contact: { name: "Violet Voice" } });
+  });
+
+  test("a denied microphone says so and offers the chat", async () => {
+    const page = await newPage();
+    const { widget } = await openVoice(page, { recognitionError: "not-allowed" });
+    await widget.getByRole("button", { name: "Start call" }).click();
+    await widget.getByText(/Microphone access was denied/).waitFor();
+    await widget.getByRole("button", { name: "Continue in chat" }).click();
+    await widget.getByRole("textbox", { name: "Message" }).waitFor();
+  });
+});
