@@ -37,7 +37,13 @@ import { convexToJson, type JSONValue, type Value } from "convex/values";
 
 import { evaluateAuthConfig } from "./authConfig.js";
 import { CronRunner, readCronJobs, type CronJob } from "./crons.js";
-import { describeFailure, plainFailure, type FunctionFailure } from "./errors.js";
+import {
+  appFrames,
+  describeFailure,
+  isConvexError,
+  plainFailure,
+  type FunctionFailure,
+} from "./errors.js";
 import { createFunctionConsole, printFunctionLog, type FunctionLogSink } from "./logs.js";
 import { loadApp, loadAppCode, type LoadedApp, type ModuleMap } from "./modules.js";
 import { collectReads, ReadSet, type DocumentWrite } from "./readSet.js";
@@ -506,6 +512,14 @@ export class Engine {
       }
       return { kind: actual, outcome: { success: true, value } };
     } catch (error) {
+      // Clients get the message only (errors.ts); the developer gets where it came from.
+      if (error instanceof Error && !isConvexError(error)) {
+        const frames = appFrames(error);
+        this.onError(
+          `[${call.udfPath}] Uncaught ${error.name}: ${error.message}${frames ? `\n${frames}` : ""}`,
+          undefined,
+        );
+      }
       return { kind: actual, outcome: describeFailure(error) };
     } finally {
       settle();
