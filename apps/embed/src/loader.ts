@@ -9,8 +9,17 @@
  * budget is 2 KB gzipped, `pnpm --filter @parley/bench embed-size`) and has no
  * runtime dependencies.
  *
- * Styles are set through the CSSOM (`style.cssText`), which a host page's
- * Content-Security-Policy allows even without 'unsafe-inline'.
+ * The launcher and the iframe live in the shadow root of a `<parley-chat>`
+ * element, out of reach of the host page's stylesheets (`button {…}`,
+ * `iframe { display: none !important }`). The only thing those can still
+ * match is that element itself (by tag, `*`, `body > *`), so it carries inline
+ * `!important` declarations, which beat any stylesheet's: `all: initial` also
+ * stops inherited styles (color, font, visibility) from reaching inside, and
+ * `display: contents` gives it no box of its own to move or clip.
+ *
+ * Styles are set through the CSSOM (`style.cssText`), never a `style`
+ * attribute or a `<style>` element, so a host page's Content-Security-Policy
+ * allows them even without 'unsafe-inline' in `style-src`.
  */
 import {
   pack,
@@ -75,12 +84,13 @@ declare global {
 
 interface Instance {
   src: string;
+  /** The `<parley-chat>` element on the page; the launcher and frame are in its shadow root. */
+  host: HTMLElement;
   /** The widget's origin: the only origin we post to and accept messages from. */
   origin: string;
   /** localStorage key of the launcher look the widget last reported. */
   key: string;
   launcher: HTMLButtonElement;
-  badge: HTMLSpanElement;
   frame?: HTMLIFrameElement;
   open?: boolean;
   unread: number;
@@ -88,7 +98,6 @@ interface Instance {
   look: [string, LauncherPosition];
 }
 
-const LOG = "[Parley]";
 const FIXED = "position:fixed;z-index:2147483000;";
 // No aria-hidden needed: the button's aria-label is its accessible name.
 const ICON =
@@ -113,8 +122,8 @@ function post(message: HostMessage): void {
 
 /** Syncs the launcher and iframe with the instance; creates the iframe on first open. */
 function render(current: Instance): void {
-  const { launcher, badge, open, unread, look } = current;
-  const side = look[1] === "bottom-left" ? "left:20px;" : "right:20px;";
+  const { launcher, open, unread, look } = current;
+  const side = `${look[1] === "bottom-left" ? "left" : "right"}:20px;`;
   const full = open && small.matches;
   launcher.innerHTML =
     ICON +
@@ -122,64 +131,68 @@ function render(current: Instance): void {
       ? "M18 6 6 18M6 6l12 12"
       : "M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z") +
     '"/></svg>';
-  launcher.append(badge);
   // ARIA reflection (every current browser) is shorter than setAttribute.
   launcher.ariaLabel = open ? "Close chat" : unread ? `Open chat (${unread} unread)` : "Open chat";
   launcher.ariaExpanded = "" + !!open;
-  launcher.style.cssText = `${FIXED}${side}bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;background:${look[0]};color:#fff;cursor:pointer;display:${full ? "none" : "grid"};place-items:center;box-shadow:0 6px 24px #0003`;
-  badge.textContent = "" + unread;
-  badge.style.cssText = `position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#dc2626;font:12px/20px sans-serif;display:${unread && !open ? "block" : "none"}`;
-
-  if (open && !current.frame) {
-    current.frame = document.createElement("iframe");
-    current.frame.src = current.src;
-    current.frame.title = "Parley chat";
-    document.body.append(current.frame);
+  launcher.style.cssText = `${FIXED}${side}bottom:20px;width:56px;height:56px;border:0;border-radius:50%;background:${look[0]};color:#fff;cursor:pointer;display:${full ? "none" : "grid"};place-items:center;box-shadow:0 8px 32px #0003`;
+  // Replies that arrived while closed: a badge (innerHTML above removed the previous one).
+  if (unread && !open) {
+    const badge = launcher.appendChild(document.createElement("span"));
+    badge.textContent = "" + unread;
+    badge.style.cssText =
+      "position:absolute;top:-4px;right:-4px;min-width:20px;border-radius:10px;background:#dc2626;font:12px/20px sans-serif";
   }
-  if (current.frame) {
-    current.frame.style.cssText =
+
+  let frame = current.frame;
+  if (open && !frame) {
+    frame = current.frame = document.createElement("iframe");
+    frame.src = current.src;
+    frame.title = "Parley chat";
+    launcher.before(frame);
+  }
+  if (frame) {
+    frame.style.cssText =
       FIXED +
       (full
         ? "inset:0;width:100%;height:100%;"
-        : `${side}bottom:88px;width:min(400px,calc(100vw - 40px));height:min(600px,calc(100vh - 108px));border-radius:16px;`) +
-      `border:0;background:#fff;box-shadow:0 12px 48px #0003;display:${open ? "block" : "none"}`;
+        : `${side}bottom:88px;width:min(400px,100vw - 40px);height:min(600px,100vh - 108px);border-radius:16px;`) +
+      `border:0;background:#fff;box-shadow:0 8px 32px #0003;display:${open ? "block" : "none"}`;
   }
 }
 
 function onMessage(event: MessageEvent): void {
   const current = instance;
-  // Only our own widget's frame, from the widget's origin.
-  if (
-    !current?.frame ||
-    event.source !== current.frame.contentWindow ||
-    event.origin !== current.origin
-  ) {
+  // Only our own widget's frame, from the widget's origin (`source` is never undefined).
+  if (!current || event.source !== current.frame?.contentWindow || event.origin !== current.origin)
     return;
-  }
   const message = readWidgetMessage(event.data);
-  if (message?.type === "ready") {
-    post({
-      type: "init",
-      pageUrl: location.href,
-      referrer: document.referrer,
-      identity,
-      open: !!current.open,
-    });
-    emit("ready");
-  } else if (message?.type === "settings") {
-    current.look = [message.color, message.position];
-    try {
-      localStorage.setItem(current.key, JSON.stringify(current.look));
-    } catch {
-      // Storage may be blocked; the defaults show until the widget reports again.
-    }
-    render(current);
-  } else if (message?.type === "unread") {
-    current.unread = current.open ? 0 : message.count;
-    render(current);
-    if (current.unread) emit("unread", current.unread);
-  } else if (message) {
-    setOpen(false);
+  switch (message?.type) {
+    case "ready":
+      post({
+        type: "init",
+        pageUrl: location.href,
+        referrer: document.referrer,
+        identity,
+        open: !!current.open,
+      });
+      emit("ready");
+      break;
+    case "settings":
+      current.look = [message.color, message.position];
+      try {
+        localStorage[current.key] = JSON.stringify(current.look);
+      } catch {
+        // Storage may be blocked; the defaults show until the widget reports again.
+      }
+      render(current);
+      break;
+    case "unread":
+      current.unread = current.open ? 0 : message.count;
+      render(current);
+      if (current.unread) emit("unread", current.unread);
+      break;
+    case "close":
+      setOpen(false);
   }
 }
 
@@ -199,38 +212,44 @@ function init(options: ParleyInitOptions): void {
     // Reported just below.
   }
   if (!url || !organizationId) {
-    console.error(LOG, "Invalid init() options.");
+    console.error("[Parley] Invalid init() options.");
     return;
   }
-  url.searchParams.set("organizationId", organizationId);
-  url.searchParams.set("hostOrigin", location.origin);
+  const params = url.searchParams;
+  params.set("organizationId", organizationId);
+  params.set("hostOrigin", location.origin);
 
   destroy();
   const key = "parley:look:" + organizationId;
-  let look: Instance["look"] | null = null;
+  // Until the widget reports the organization's look: the widget theme's default color.
+  let look: Instance["look"] = ["#2357dc", "bottom-right"];
   try {
     // Validated before it was stored; only this page's own scripts can have changed it since.
-    look = JSON.parse(localStorage.getItem(key)!) as Instance["look"] | null;
+    look = JSON.parse(localStorage[key] as string) as Instance["look"];
   } catch {
-    // Blocked or corrupt storage: use the defaults.
+    // Blocked storage, or nothing stored yet (JSON.parse(undefined) throws): the defaults.
   }
   const launcher = document.createElement("button");
   launcher.onclick = toggle;
+  const host = document.createElement("parley-chat");
+  // Security/robustness: inline !important outranks every rule of the page's stylesheets.
+  host.style.cssText = "all:initial!important;display:contents!important";
+  // Open, so tests and assistive tooling can look inside; page CSS cannot either way.
+  host.attachShadow({ mode: "open" }).append(launcher);
   const current: Instance = (instance = {
     src: url.href,
+    host,
     origin: url.origin,
     key,
     launcher,
-    badge: document.createElement("span"),
     unread: 0,
-    // Until the widget reports the organization's look: the widget theme's default color.
-    look: look ?? ["#2357dc", "bottom-right"],
+    look,
   });
   render(current);
 
   const mount = () => {
     // destroy() or another init() may have run while the page was loading.
-    if (instance === current) document.body.append(launcher);
+    if (instance === current) document.body.append(host);
   };
   if (document.body) mount();
   // DOMContentLoaded bubbles to window and fires once.
@@ -253,15 +272,13 @@ function toggle(): void {
 }
 
 function destroy(): void {
-  instance?.launcher.remove();
-  instance?.frame?.remove();
+  instance?.host.remove();
   instance = undefined;
 }
 
 const queued = window.Parley;
-if (queued?.init) {
-  console.warn(LOG, "Loaded twice.");
-} else {
+// A second copy of the script (pasted twice) leaves the first one in charge.
+if (!queued?.init) {
   const methods: ParleyMethods = {
     init,
     open: () => setOpen(true),

@@ -40,12 +40,11 @@ function rgb(hex: string) {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
-/** The launcher's computed background color. */
+/** The launcher's computed background color (Playwright's locators see into its shadow root). */
 const launcherColor = (page: Page) =>
-  page.evaluate(() => {
-    const launcher = document.querySelector<HTMLButtonElement>("button[aria-expanded]");
-    return launcher ? getComputedStyle(launcher).backgroundColor : null;
-  });
+  page
+    .locator("parley-chat button[aria-expanded]")
+    .evaluate((launcher) => getComputedStyle(launcher).backgroundColor);
 
 describe("the embed loader's API and protocol", () => {
   test("identify, launcher color, Escape, an unread badge for a reply while closed, CSAT", async () => {

@@ -22,6 +22,7 @@
  *   to the same (function, args, identity) share one execution, and a set of
  *   results is consistent at one timestamp without re-reading the others.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
@@ -36,11 +37,18 @@ import { convexToJson, type JSONValue, type Value } from "convex/values";
 
 import { evaluateAuthConfig } from "./authConfig.js";
 import { CronRunner, readCronJobs, type CronJob } from "./crons.js";
-import { describeFailure, plainFailure, type FunctionFailure } from "./errors.js";
+import {
+  appFrames,
+  describeFailure,
+  isConvexError,
+  plainFailure,
+  type FunctionFailure,
+} from "./errors.js";
 import { createFunctionConsole, printFunctionLog, type FunctionLogSink } from "./logs.js";
 import { loadApp, loadAppCode, type LoadedApp, type ModuleMap } from "./modules.js";
 import { collectReads, ReadSet, type DocumentWrite } from "./readSet.js";
-import { DataStore } from "./store.js";
+import type { RecordedMutation } from "./sessionRequests.js";
+import { DataStore, type MutationRequest } from "./store.js";
 import { installSyscallBridge } from "./syscalls.js";
 import { watchFunctions } from "./watch.js";
 
@@ -194,6 +202,23 @@ const COMMIT_LOG_SIZE = 4_096;
 const QUERY_CACHE_SIZE = 10_000;
 /** How many times a consistent read re-runs the queries commits keep changing, before giving up. */
 const MAX_CONSISTENT_READ_ATTEMPTS = 10;
+
+/** A client's mutation (sync protocol: session id and request id) while it runs. */
+type ClientMutation = {
+  sessionId: string;
+  requestId: number;
+  /** Its commit was logged, or it finished: no later commit in this async context is its own. */
+  claimed: boolean;
+  /** Settles the logged record's answer (set when its commit was logged). */
+  settle?: (answer: MutationRequest | null) => void;
+};
+
+/**
+ * The client's mutation the current code runs for. convex-test commits a mutation in the
+ * async context of the call, so the commit hook finds it here. Timers armed inside (the
+ * scheduler's) inherit the context too; `claimed` keeps their later commits apart.
+ */
+const clientMutations = new AsyncLocalStorage<ClientMutation>();
 
 /** How long `close()` lets running scheduled functions finish before saving. */
 const CLOSE_GRACE_MS = 5_000;
@@ -407,17 +432,56 @@ export class Engine {
     this.queryCache.clear();
   }
 
+  /** The logged answer to a client's mutation, if it committed (also before a restart). */
+  recordedMutation(sessionId: string, requestId: number): RecordedMutation | undefined {
+    return this.store?.recordedMutation(sessionId, requestId);
+  }
+
   /**
    * Run a function by path as `caller`. `kind` is what the client asked for;
    * `"any"` (the HTTP `/api/function` endpoint) accepts whatever the path names.
+   * `request` names a sync client's mutation: its answer is logged with its
+   * commit, for `recordedMutation` to answer a resend.
    */
   async run(
     kind: FunctionKind | "any",
     call: FunctionCall,
     caller: Caller,
+    request?: { sessionId: string; requestId: number },
   ): Promise<{ kind: FunctionKind | null; outcome: FunctionOutcome }> {
-    const resolved = await this.resolve(kind, call, caller);
-    if (!resolved.ok) return { kind: null, outcome: resolved.failure };
+    if (request && this.store) {
+      const mutation: ClientMutation = { ...request, claimed: false };
+      return await clientMutations.run(mutation, () =>
+        this.runResolved(kind, call, caller, mutation),
+      );
+    }
+    return await this.runResolved(kind, call, caller);
+  }
+
+  private async runResolved(
+    kind: FunctionKind | "any",
+    call: FunctionCall,
+    caller: Caller,
+    mutation?: ClientMutation,
+  ): Promise<{ kind: FunctionKind | null; outcome: FunctionOutcome }> {
+    let answer: MutationRequest | null = null;
+    /** Before waiting for durability: the mutation's log record waits for its answer. */
+    const settle = () => {
+      if (!mutation) return;
+      mutation.claimed = true;
+      mutation.settle?.(answer);
+    };
+    let resolved: Awaited<ReturnType<Engine["resolve"]>>;
+    try {
+      resolved = await this.resolve(kind, call, caller);
+    } catch (error) {
+      settle();
+      throw error;
+    }
+    if (!resolved.ok) {
+      settle();
+      return { kind: null, outcome: resolved.failure };
+    }
     const { kind: actual, reference } = resolved;
     const accessor = caller.identity ? this.t.withIdentity(caller.identity) : this.t;
     try {
@@ -434,6 +498,10 @@ export class Engine {
             reference as FunctionReference<"mutation">,
             call.args,
           )) as Value;
+          if (mutation) {
+            const { sessionId, requestId } = mutation;
+            answer = { sessionId, requestId, result: convexToJson(value) };
+          }
           break;
         case "action":
           value = (await accessor.action(
@@ -444,8 +512,17 @@ export class Engine {
       }
       return { kind: actual, outcome: { success: true, value } };
     } catch (error) {
+      // Clients get the message only (errors.ts); the developer gets where it came from.
+      if (error instanceof Error && !isConvexError(error)) {
+        const frames = appFrames(error);
+        this.onError(
+          `[${call.udfPath}] Uncaught ${error.name}: ${error.message}${frames ? `\n${frames}` : ""}`,
+          undefined,
+        );
+      }
       return { kind: actual, outcome: describeFailure(error) };
     } finally {
+      settle();
       // A mutation commits; an action may have committed through runMutation, even if it failed.
       if (actual !== "query") await this.checkCommits();
     }
@@ -568,7 +645,16 @@ export class Engine {
   private committed(commit: CommitEvent): void {
     if (commit.ts > this.committedTs) this.committedTs = commit.ts;
     if (commit.writes.length > 0) {
-      this.store?.append(commit);
+      const mutation = clientMutations.getStore();
+      if (mutation && !mutation.claimed) {
+        mutation.claimed = true;
+        this.store?.append(
+          commit,
+          new Promise<MutationRequest | null>((resolve) => (mutation.settle = resolve)),
+        );
+      } else {
+        this.store?.append(commit);
+      }
       this.commitLog.push({
         ts: commit.ts,
         writes: commit.writes.map(({ id, value }) => ({

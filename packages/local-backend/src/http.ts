@@ -103,7 +103,20 @@ function readArgs(body: Record<string, unknown>): Record<string, Value> {
   if (raw.length !== 1) {
     throw new HttpError(400, "BadArgs", `Expected one arguments object, received ${raw.length}.`);
   }
-  const args = jsonToConvex(raw[0] as JSONValue);
+  let args: Value;
+  try {
+    args = jsonToConvex(raw[0] as JSONValue);
+  } catch (error) {
+    // Not a Convex value: a `$`-prefixed field name, a malformed `$bytes`/`$integer`, nesting
+    // too deep to decode. The client's mistake, so a 400 saying which, as Convex answers it.
+    throw new HttpError(
+      400,
+      "BadArgs",
+      error instanceof RangeError
+        ? "The arguments are nested too deeply."
+        : `The arguments are not a valid Convex value: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   if (
     typeof args !== "object" ||
     args === null ||

@@ -20,6 +20,11 @@
  * start-up skips those at or before the snapshot's. A crash at any step thus
  * leaves either the old snapshot with all the segments, or the new one with
  * some already-covered segments.
+ *
+ * A client's mutation also logs its answer, keyed by the client's session and
+ * request id, in the same record as its writes (sessionRequests.ts): a resend
+ * after a crash is answered from it instead of running again. The snapshot
+ * keeps the recent answers too.
  */
 import { constants, readFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, truncate, writeFile } from "node:fs/promises";
@@ -29,6 +34,7 @@ import path from "node:path";
 import type { CommitEvent, DatabaseState } from "convex-test";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 
+import { SessionRequests, type RecordedMutation, type StoredRequest } from "./sessionRequests.js";
 import { decodeSegment, encodeRecord } from "./wal.js";
 
 const FORMAT = "parley-local-backend/1";
@@ -49,10 +55,21 @@ type CommitRecord = {
   writes: [string, string, JSONValue | null][];
   /** Per component: [next document id counter, last creation time]. */
   counters: Record<string, [number, number]>;
+  /** A client's mutation: [session id, request id, its result], to answer a resend. */
+  request?: [string, number, JSONValue];
 };
 
+/** Which client's mutation a commit is, and what it returned. */
+export type MutationRequest = { sessionId: string; requestId: number; result: JSONValue };
+
 type ComponentSnapshot = { nextDocId: number; lastCreationTime: number; documents: JSONValue[] };
-type SnapshotFile = { format: string; ts: string; components: Record<string, ComponentSnapshot> };
+type SnapshotFile = {
+  format: string;
+  ts: string;
+  components: Record<string, ComponentSnapshot>;
+  /** Recent answers to clients' mutations (absent in snapshots of older versions). */
+  requests?: StoredRequest[];
+};
 
 type RecoveredComponent = {
   documents: Map<string, Document>;
@@ -69,6 +86,8 @@ export type Recovery = {
   droppedBytes: number;
   /** Components with stored data that the app no longer installs (not loaded; the next snapshot drops them). */
   unknownComponents: string[];
+  /** Answers to clients' mutations, from the snapshot and the log. */
+  requests: SessionRequests;
 };
 
 export type StoreOptions = {
@@ -141,7 +160,8 @@ async function lock(dir: string): Promise<string> {
   throw new Error(`Could not take the lock ${file}.`);
 }
 
-type Pending = { seq: number; segment: number; line: string };
+/** A queued record; a client's mutation's line waits for its result (see `append`). */
+type Pending = { seq: number; segment: number; line: string | Promise<string> };
 type Waiter = { seq: number; resolve: () => void; reject: (error: unknown) => void };
 
 export class DataStore {
@@ -166,6 +186,7 @@ export class DataStore {
     private readonly lockFile: string,
     nextSegment: number,
     private readonly options: StoreOptions,
+    private readonly requests: SessionRequests,
   ) {
     this.segment = nextSegment;
     this.snapshotBytes = options.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES;
@@ -185,7 +206,7 @@ export class DataStore {
     const lockFile = await lock(dir);
     try {
       const { recovery, lastSegment } = await recover(dir, components);
-      const store = new DataStore(dir, lockFile, lastSegment + 1, options);
+      const store = new DataStore(dir, lockFile, lastSegment + 1, options, recovery.requests);
       return { store, recovery };
     } catch (error) {
       heldLocks.delete(lockFile);
@@ -199,11 +220,22 @@ export class DataStore {
     this.exportState = exportState;
   }
 
+  /** The logged answer to a client's mutation, if it committed (in this run or before a restart). */
+  recordedMutation(sessionId: string, requestId: number): RecordedMutation | undefined {
+    return this.requests.get(sessionId, requestId);
+  }
+
   /**
    * Log a commit. Synchronous, so it runs inside convex-test's commit and the
    * log's order is the commit order; the write itself happens in the background.
+   *
+   * `request` is given for a client's mutation: its answer is only known once
+   * convex-test hands back the result, just after the commit. The record keeps
+   * its place in the log and is written (with the answer, in the same line as
+   * the writes) once that settles; the caller must settle it, with null when
+   * there is nothing to record.
    */
-  append(commit: CommitEvent): void {
+  append(commit: CommitEvent, request?: Promise<MutationRequest | null>): void {
     if (this.closed) {
       this.options.onError(
         "A commit landed after the data directory was closed; it is not saved.",
@@ -225,10 +257,28 @@ export class DataStore {
         ]),
       ),
     };
-    const line = encodeRecord(JSON.stringify(record));
+    const encode = (): string => {
+      const line = encodeRecord(JSON.stringify(record));
+      this.bytesSinceSnapshot += Buffer.byteLength(line);
+      return line;
+    };
+    const line = request
+      ? request.then(
+          (answer) => {
+            if (answer) {
+              record.request = [answer.sessionId, answer.requestId, answer.result];
+              this.requests.set(answer.sessionId, answer.requestId, {
+                ts: commit.ts,
+                result: answer.result,
+              });
+            }
+            return encode();
+          },
+          () => encode(),
+        )
+      : encode();
     this.appendedSeq += 1;
     this.queue.push({ seq: this.appendedSeq, segment: this.segment, line });
-    this.bytesSinceSnapshot += Buffer.byteLength(line);
     void this.drain();
     if (this.bytesSinceSnapshot >= this.snapshotBytes && !this.autoSnapshotQueued) {
       this.autoSnapshotQueued = true;
@@ -306,9 +356,12 @@ export class DataStore {
         ]),
       ),
     };
-    const text = JSON.stringify(snapshot);
     // The covered segments must be complete on disk before they can be replaced.
     await this.durable();
+    // Taken after the log is written: every covered record's answer is in by then (newer
+    // answers may be too, which is harmless).
+    snapshot.requests = this.requests.export();
+    const text = JSON.stringify(snapshot);
     await writeDurably(path.join(this.dir, SNAPSHOT), text);
     await fsyncDirectory(this.dir);
     const logDir = path.join(this.dir, LOG_DIR);
@@ -329,8 +382,9 @@ export class DataStore {
         let count = 0;
         while (count < this.queue.length && this.queue[count]!.segment === segment) count += 1;
         const batch = this.queue.splice(0, count);
+        const lines = await Promise.all(batch.map((entry) => Promise.resolve(entry.line)));
         const file = await this.segmentFile(segment);
-        await file.appendFile(batch.map((entry) => entry.line).join(""));
+        await file.appendFile(lines.join(""));
         await file.datasync();
         this.durableSeq = batch[batch.length - 1]!.seq;
         this.wake();
@@ -403,6 +457,7 @@ async function recover(
   };
 
   let ts = 0n;
+  const requests = new SessionRequests();
   const snapshotText = await readFile(path.join(dir, SNAPSHOT), "utf8").catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return null;
@@ -417,6 +472,7 @@ async function recover(
       );
     }
     ts = BigInt(snapshot.ts);
+    requests.load(snapshot.requests ?? []);
     for (const [componentPath, stored] of Object.entries(snapshot.components)) {
       const target = component(componentPath);
       target.nextDocId = stored.nextDocId;
@@ -451,6 +507,10 @@ async function recover(
       if (recordTs <= ts) continue; // Already in the snapshot.
       ts = recordTs;
       replayed += 1;
+      if (record.request) {
+        const [sessionId, requestId, result] = record.request;
+        requests.set(sessionId, requestId, { ts: recordTs, result });
+      }
       for (const [componentPath, id, json] of record.writes) {
         const { documents } = component(componentPath);
         if (json === null) documents.delete(id);
@@ -483,7 +543,7 @@ async function recover(
     };
   }
   return {
-    recovery: { state, replayed, droppedBytes, unknownComponents },
+    recovery: { state, replayed, droppedBytes, unknownComponents, requests },
     lastSegment: segments.at(-1) ?? 0,
   };
 }

@@ -69,11 +69,13 @@ function closeReason(reason: string): string {
 type MutationResponse = Extract<ServerMessage, { type: "MutationResponse" }>;
 
 /**
- * Mutation results by (session, request id). A client whose connection drops
- * resends its unconfirmed mutations on the next one, under the same session id
- * and request ids; answering from here keeps each mutation exactly-once. Only
- * committed mutations are remembered: a failed one wrote nothing, so a resend
- * runs it again, as on Convex.
+ * Mutation results by (session, request id), in memory. A client whose
+ * connection drops resends its unconfirmed mutations on the next one, under
+ * the same session id and request ids; answering from here keeps each
+ * mutation exactly-once, also while the first copy still runs. Only committed
+ * mutations are remembered: a failed one wrote nothing, so a resend runs it
+ * again, as on Convex. Across a restart, the answers logged with the commits
+ * take over (`Engine.recordedMutation`, sessionRequests.ts).
  */
 export class MutationLog {
   private readonly sessions = new Map<string, Map<number, Promise<MutationResponse>>>();
@@ -380,6 +382,20 @@ export class SyncSession {
       this.sessionId,
       message.requestId,
       async () => {
+        const sessionId = this.sessionId;
+        const request = sessionId === null ? null : { sessionId, requestId: message.requestId };
+        // A resend of a mutation that committed before a restart: answer it, do not run it again.
+        const recorded = request && engine.recordedMutation(request.sessionId, request.requestId);
+        if (recorded) {
+          return {
+            type: "MutationResponse",
+            requestId: message.requestId,
+            success: true,
+            result: recorded.result,
+            ts: encodeTs(recorded.ts),
+            logLines: [],
+          };
+        }
         let outcome: FunctionOutcome;
         try {
           const call: FunctionCall = {
@@ -387,7 +403,7 @@ export class SyncSession {
             componentPath: message.componentPath,
             args: decodeArgs(message.args),
           };
-          outcome = (await engine.run("mutation", call, caller)).outcome;
+          outcome = (await engine.run("mutation", call, caller, request ?? undefined)).outcome;
         } catch (error) {
           outcome = describeFailure(error);
         }

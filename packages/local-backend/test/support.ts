@@ -128,6 +128,11 @@ export class RawSyncClient {
     this.socket.send(JSON.stringify(message));
   }
 
+  /** Send a frame as it is (malformed ones included). */
+  sendText(frame: string): void {
+    this.socket.send(frame);
+  }
+
   next(): Promise<ServerMessage> {
     const message = this.received.shift();
     if (message) return Promise.resolve(message);
