@@ -90,6 +90,17 @@ describe("public/messages", () => {
     await send("Do you sell gift cards?");
     const answer = (await messages()).at(-1)!;
     expect(answer.body).toMatch(/couldn't find an answer/);
+    expect(answer.body).not.toContain("Shipping policy");
+    expect(answer.body).toMatch(/Talk to a human/);
+    expect(answer.sources).toEqual([]);
+  });
+
+  test("a question that only shares words with an article is not answered from it", async () => {
+    const { messages, send } = await chat();
+    // "customs" and "fees" are in the shipping article; "kayaks" is in none.
+    await send("Do you sell kayaks, and what are the customs fees on them?");
+    const answer = (await messages()).at(-1)!;
+    expect(answer.body).toMatch(/not sure/);
     expect(answer.body).toMatch(/Talk to a human/);
     expect(answer.sources).toEqual([]);
   });

@@ -3,8 +3,9 @@
  *
  * - `modelResponder`: an OpenAI-compatible model through the AI SDK, with
  *   tools to search the knowledge base, hand over to a human and resolve;
- * - `localResponder`: no model; knowledge-base search and the best passage
- *   (see localResponder.ts). Used whenever OPENAI_API_KEY is not set.
+ * - `localResponder`: no model; knowledge-base search, and the best
+ *   sentences of a passage only when one covers the question (see
+ *   localResponder.ts). Used whenever OPENAI_API_KEY is not set.
  *
  * Both stream through `hooks.write`, so the widget's path is the same.
  */
@@ -12,7 +13,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { stepCountIs, streamText, tool, type ModelMessage } from "ai";
 import { z } from "zod";
 
-import { localReply, searchTerms, type KnowledgeHit } from "./localResponder";
+import { localReply, type KnowledgeHit } from "./localResponder";
 import { MAX_CONTEXT_TURNS, words } from "./stream";
 import type { TranscriptRole } from "../validators";
 
@@ -40,7 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function localResponder(pacingMs: number): Responder {
   return async ({ agentName, history }, hooks) => {
     const question = history.at(-1)?.body ?? "";
-    const answer = localReply(question, await hooks.search(searchTerms(question)), agentName);
+    const answer = localReply(question, await hooks.search(question), agentName);
     for (const word of words(answer.text)) {
       await hooks.write(word);
       if (pacingMs > 0) await sleep(pacingMs);
