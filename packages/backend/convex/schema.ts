@@ -295,6 +295,22 @@ export default defineSchema({
     stemCount: v.optional(v.number()),
   }).index("by_organization_id", ["organizationId"]),
 
+  /**
+   * Questions the agent could not answer from the knowledge base (it said so
+   * and offered a human), so the team sees which articles are missing.
+   */
+  knowledgeGaps: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    question: v.string(),
+    /** The question's terms, stemmed, sorted and deduplicated: one key for rephrasings. */
+    normalizedQuestion: v.string(),
+  })
+    // Kept beside the next one for its order: the dashboard lists gaps newest first.
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_organization_id", ["organizationId"])
+    .index("by_organization_id_and_normalized_question", ["organizationId", "normalizedQuestion"]),
+
   /** Webhook deliveries already handled, so a retried delivery is applied once. */
   webhookEvents: defineTable({
     source: vWebhookSource,
