@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import { localReply, searchTerms } from "./agent/localResponder";
 import {
   answers,
+  bestSentences,
   hasTerm,
   idf,
   normalizeQuestion,
@@ -163,6 +164,13 @@ describe("lib/relevance", () => {
     expect(sentenceSupport("We sell tents. Shipping costs $5.", "", terms)).toBe(1);
     expect(sentenceSupport("We sell tents that cost $5.", "", terms)).toBe(2);
     expect(sentenceSupport("Shipping costs $5.", "What we sell", terms)).toBe(2);
+  });
+
+  test("the best sentences are whole, decimals and domains included", () => {
+    const terms = [{ term: stem("weighs"), weight: 1 }];
+    expect(
+      bestSentences("It sleeps two. It weighs 1.9 kg, see acme.com. Floors vary.", terms),
+    ).toBe("It weighs 1.9 kg, see acme.com.");
   });
 
   test("sections are named by the last Markdown heading", () => {

@@ -378,7 +378,8 @@ function splitSentences(passage: string): string[] {
     .flatMap(
       (line) =>
         line
-          .match(/[^.!?]+(?:[.!?]+["')\]]*|$)/g)
+          // A stop followed by a non-space ("1.9 kg", "acme.com") does not end a sentence.
+          .match(/(?:[^.!?]|[.!?](?=[^\s.!?"')\]]))+(?:[.!?]+["')\]]*|$)/g)
           ?.map((s) => s.trim())
           .filter(Boolean) ?? [line],
     );
