@@ -270,6 +270,11 @@ const cases: Record<
     wrongType: () => ({ paginationOpts: "all" }),
     oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
   },
+  "private/knowledgeGaps:list": {
+    as: "admin",
+    wrongType: () => ({ paginationOpts: { numItems: "ten", cursor: null } }),
+    oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
+  },
   "private/knowledgeBase:addText": {
     as: "admin",
     wrongType: () => ({ title: "Refunds", text: 5 }),

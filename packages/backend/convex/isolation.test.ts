@@ -18,7 +18,7 @@ import {
   setup,
   snapshotTables,
 } from "../test/setup";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 
 /** Two organizations, each with members, a visitor and a conversation. */
 async function twoOrganizations() {
@@ -549,6 +549,20 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     const result = await asOperator(t, "org_b").query(api.private.knowledgeBase.list, page);
     expect(result.page).toEqual([]);
     expect(JSON.stringify(result)).not.toContain(sourceA);
+  },
+
+  "private/knowledgeGaps:list": async ({ t, conversationA }) => {
+    // A's agent could not answer a question: only A's team sees it.
+    await t.mutation(internal.system.knowledgeGaps.record, {
+      conversationId: conversationA,
+      question: "A's unanswered question",
+    });
+    expect(
+      (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.list, page)).page,
+    ).toHaveLength(1);
+    const result = await asAdmin(t, "org_b").query(api.private.knowledgeGaps.list, page);
+    expect(result.page).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain("A's unanswered question");
   },
 
   "private/knowledgeBase:addText": async ({ t, rowsOfA }) => {

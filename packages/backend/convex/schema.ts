@@ -271,6 +271,8 @@ export default defineSchema({
     sourceId: v.id("knowledgeSources"),
     position: v.number(),
     text: v.string(),
+    /** The Markdown heading the passage sits under, if its source has headings. */
+    section: v.optional(v.string()),
     embedding: v.optional(v.array(v.float64())),
   })
     .index("by_source_id_and_position", ["sourceId", "position"])
@@ -280,6 +282,34 @@ export default defineSchema({
       dimensions: EMBEDDING_DIMENSIONS,
       filterFields: ["organizationId"],
     }),
+
+  /**
+   * Per-organization statistics of the knowledge base's passages, kept up to
+   * date as sources are added and removed, for the relevance model's IDF and
+   * length normalisation (`lib/relevance.ts`) without reading every passage.
+   */
+  knowledgeStats: defineTable({
+    organizationId: v.id("organizations"),
+    passageCount: v.number(),
+    /** Total length of the passages in stems; unset when the row was rebuilt from counts alone. */
+    stemCount: v.optional(v.number()),
+  }).index("by_organization_id", ["organizationId"]),
+
+  /**
+   * Questions the agent could not answer from the knowledge base (it said so
+   * and offered a human), so the team sees which articles are missing.
+   */
+  knowledgeGaps: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    question: v.string(),
+    /** The question's terms, stemmed, sorted and deduplicated: one key for rephrasings. */
+    normalizedQuestion: v.string(),
+  })
+    // Kept beside the next one for its order: the dashboard lists gaps newest first.
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_organization_id", ["organizationId"])
+    .index("by_organization_id_and_normalized_question", ["organizationId", "normalizedQuestion"]),
 
   /** Webhook deliveries already handled, so a retried delivery is applied once. */
   webhookEvents: defineTable({

@@ -1,16 +1,26 @@
 import { describe, expect, test } from "vitest";
 
 import { localReply, searchTerms } from "./agent/localResponder";
+import {
+  answers,
+  bestSentences,
+  hasTerm,
+  idf,
+  normalizeQuestion,
+  queryTerms,
+  scorePassage,
+  sectionTitles,
+  sentenceSupport,
+  stem,
+  stems,
+} from "./relevance";
 import { DeltaWriter, words } from "./agent/stream";
 import { describeEmbeddingError, EmbeddingResponseError } from "./embeddings";
 import {
   chunkText,
   fuseRankings,
-  MAX_SEARCH_TERMS,
   needsEmbedding,
-  rankPassages,
   RETRY_FAILED_MS,
-  searchQueryTerms,
   STALE_PENDING_MS,
 } from "./knowledge";
 
@@ -26,42 +36,14 @@ describe("lib/knowledge.chunkText", () => {
   });
 });
 
-describe("lib/knowledge.searchQueryTerms", () => {
-  test("drops stop words, one-letter words, punctuation and repeats, keeping the question's order", () => {
-    expect(searchQueryTerms("How do I get a REFUND? A refund, please!")).toEqual([
-      "get",
-      "refund",
-      "please",
-    ]);
-    expect(searchQueryTerms("  what is the  ")).toEqual([]);
-  });
-
+describe("lib/relevance.queryTerms", () => {
   test("keeps at most 16 terms, the longest, so a distinctive word late in a long question survives", () => {
     const filler =
-      "hey um ok yes well then just like okay sure hmm fine good nice cool wow yeah right";
-    const terms = searchQueryTerms(`${filler} tell me about your warranty`);
-    expect(terms).toHaveLength(MAX_SEARCH_TERMS);
-    expect(terms).toContain("warranty");
-    // Still in the question's order.
-    expect(terms.at(-1)).toBe("warranty");
-    expect(terms.indexOf("okay")).toBeLessThan(terms.indexOf("right"));
-    // Short filler goes first; among equals the earlier words stay.
-    expect(terms).not.toContain("um");
-    expect(terms).toContain("hey");
-  });
-});
-
-describe("lib/knowledge.rankPassages", () => {
-  test("puts the passage covering most of the question first, keeping ties in engine order", () => {
-    const warranty = { text: "All Acme tents carry a 5-year warranty." };
-    const ridge = { text: "The Ridge 2P tent floor measures 215 by 130 cm." };
-    const other = { text: "Tent pegs are sold separately." };
-    expect(rankPassages("ridge 2p tent floor size", [warranty, other, ridge])).toEqual([
-      ridge,
-      warranty,
-      other,
-    ]);
-    expect(rankPassages("", [warranty, ridge])).toEqual([warranty, ridge]);
+      "alpha beta gamma delta epsilon zeta theta iota kappa lambda sigma omega red blue green pink";
+    const terms = queryTerms(`${filler} tell me about your warranty`).map(({ term }) => term);
+    expect(terms).toHaveLength(16);
+    expect(terms).toContain(stem("warranty"));
+    expect(queryTerms("  what is the  ")).toEqual([]);
   });
 });
 
@@ -128,6 +110,80 @@ describe("lib/embeddings.describeEmbeddingError", () => {
   });
 });
 
+describe("lib/relevance", () => {
+  test("stems, irregular forms and generic synonyms make one term of a word's forms", () => {
+    expect(stem("charging")).toBe(stem("charge"));
+    expect(stem("policies")).toBe(stem("policy"));
+    expect(stem("paid")).toBe(stem("pay"));
+    expect(stem("package")).toBe(stem("parcel"));
+    expect(stems("I want my money back")).toContain(stem("refund"));
+    expect(stems("can I send it back?")).toContain(stem("return"));
+  });
+
+  test("question terms leave out the words of asking, and search by a prefix of the stem", () => {
+    expect(queryTerms("Hi, can you tell me how long charging takes, please?")).toEqual([
+      { term: "charg", prefix: "charg", synonyms: [] },
+    ]);
+    expect(queryTerms("What are your policies?")[0]).toMatchObject({ prefix: "polic" });
+  });
+
+  test("IDF weighs rare terms most, and a term no passage has most of all", () => {
+    expect(idf(100, 0)).toBeGreaterThan(idf(100, 1));
+    expect(idf(100, 1)).toBeGreaterThan(idf(100, 50));
+    expect(idf(100, 100)).toBeGreaterThan(0);
+  });
+
+  test("coverage is the share of the question's weight a passage holds; BM25 ranks", () => {
+    const terms = [
+      { term: "kayak", weight: 3 },
+      { term: "cost", weight: 1 },
+    ];
+    const shipping = scorePassage(terms, stems("Express shipping costs $14.95."), 5);
+    expect(shipping.coverage).toBeCloseTo(0.25);
+    expect(shipping.matched).toEqual(["cost"]);
+    const kayaks = scorePassage(terms, stems("Our kayaks cost from $400."), 5);
+    expect(kayaks.coverage).toBe(1);
+    expect(kayaks.score).toBeGreaterThan(shipping.score);
+  });
+
+  test("a five-letter stem matches the longer stems it begins", () => {
+    expect(hasTerm(new Set(stems("deliveries")), stem("deliver"))).toBe(true);
+    expect(hasTerm(new Set(stems("european union")), stem("europe"))).toBe(true);
+    expect(hasTerm(new Set(stems("cardboard")), stem("card"))).toBe(false);
+  });
+
+  test("answers need high coverage, or fair coverage with terms together in a sentence", () => {
+    expect(answers(0.7, 1)).toBe(true);
+    expect(answers(0.5, 2)).toBe(true);
+    expect(answers(0.5, 1)).toBe(false);
+    expect(answers(0.2, 3)).toBe(false);
+    const terms = [
+      { term: "sell", weight: 2 },
+      { term: "cost", weight: 1 },
+    ];
+    expect(sentenceSupport("We sell tents. Shipping costs $5.", "", terms)).toBe(1);
+    expect(sentenceSupport("We sell tents that cost $5.", "", terms)).toBe(2);
+    expect(sentenceSupport("Shipping costs $5.", "What we sell", terms)).toBe(2);
+  });
+
+  test("the best sentences are whole, decimals and domains included", () => {
+    const terms = [{ term: stem("weighs"), weight: 1 }];
+    expect(
+      bestSentences("It sleeps two. It weighs 1.9 kg, see acme.com. Floors vary.", terms),
+    ).toBe("It weighs 1.9 kg, see acme.com.");
+  });
+
+  test("sections are named by the last Markdown heading", () => {
+    expect(
+      sectionTitles(["# Returns\n\nWithin 30 days.", "More text.", "## Exchanges\nSwap sizes."]),
+    ).toEqual(["Returns", "Returns", "Exchanges"]);
+  });
+
+  test("rephrasings of a question share one normalized key", () => {
+    expect(normalizeQuestion("How do I cancel my orders?")).toBe(normalizeQuestion("cancel order"));
+  });
+});
+
 describe("lib/agent/localResponder", () => {
   const hit = { sourceId: "s1", title: "Shipping", text: "Orders ship in two days." };
 
@@ -136,6 +192,7 @@ describe("lib/agent/localResponder", () => {
       text: "Orders ship in two days.\n\nSource: **Shipping**",
       sourceIds: ["s1"],
       escalate: false,
+      unanswered: false,
     });
   });
 
@@ -151,8 +208,59 @@ describe("lib/agent/localResponder", () => {
     expect(localReply("Hello!", [], "Ava").text).toBe("Hi! I'm Ava. What can I help you with?");
     expect(localReply("thanks", [], "Ava").escalate).toBe(false);
     const unknown = localReply("do you sell gift cards", [], "Ava");
-    expect(unknown).toMatchObject({ sourceIds: [], escalate: false });
+    expect(unknown).toMatchObject({ sourceIds: [], escalate: false, unanswered: true });
     expect(unknown.text).toMatch(/Talk to a human/);
+  });
+
+  test("does not answer from a passage that shares only the question's common words", () => {
+    // What system/knowledgeBase.search returns for "do you sell kayaks and what do they cost"
+    // against a shipping article that mentions costs: "kayak" is in no passage.
+    const shipping = {
+      ...hit,
+      text: "Standard shipping costs $6.95; express shipping costs $14.95.",
+      relevance: {
+        score: 1.4,
+        coverage: 0.16,
+        terms: [
+          { term: "sell", weight: 2.1, matched: false },
+          { term: "kayak", weight: 3.2, matched: false },
+          { term: "cost", weight: 1.0, matched: true },
+        ],
+      },
+    };
+    const reply = localReply("Do you sell kayaks and what do they cost?", [shipping], "Ava");
+    expect(reply).toMatchObject({ sourceIds: [], unanswered: true, escalate: false });
+    expect(reply.text).toMatch(/not sure/);
+  });
+
+  test("answers from the best-ranked passage whose sentences hold the question's terms together", () => {
+    const terms = [
+      { term: stem("swap"), weight: 2.1, matched: true },
+      { term: stem("boots"), weight: 3.2, matched: false },
+      { term: stem("size"), weight: 2.1, matched: true },
+    ];
+    const scattered = {
+      sourceId: "s1",
+      title: "Product pages",
+      text: "Our size chart is on every product page. You can swap the laces.",
+      relevance: { score: 5, coverage: 0.57, terms },
+    };
+    const together = {
+      sourceId: "s2",
+      title: "Exchanges",
+      text: "To swap a size or colour, start an exchange. Refunds take five days.",
+      relevance: { score: 4, coverage: 0.57, terms },
+    };
+    const reply = localReply(
+      "Can I swap my boots for a bigger size?",
+      [scattered, together],
+      "Ava",
+    );
+    expect(reply).toMatchObject({ sourceIds: ["s2"], unanswered: false });
+    // The sentence that answers, not the whole passage.
+    expect(reply.text).toBe(
+      "To swap a size or colour, start an exchange.\n\nSource: **Exchanges**",
+    );
   });
 
   test("searches for the meaningful words only", () => {

@@ -1,9 +1,9 @@
 /**
  * Knowledge-base logic that needs no I/O (and no AI SDK, so query and
- * mutation modules may import it): splitting a source into passages,
- * choosing a query's search terms, ordering full-text candidates, fusing the
- * full-text and vector rankings of the model path's hybrid search (see
- * `lib/retrieval.ts`), and deciding which sources need embedding.
+ * mutation modules may import it): splitting a source into passages, fusing
+ * the full-text and vector rankings of the model path's hybrid search (see
+ * `lib/retrieval.ts`), and deciding which sources need embedding. How well a
+ * passage answers a question is `lib/relevance.ts`.
  *
  * A passage is what search returns and what an answer quotes, so it should
  * hold one idea: paragraphs are kept whole when they fit, long ones are cut
@@ -64,73 +64,12 @@ export function chunkText(text: string): string[] {
   return chunks;
 }
 
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-}
-
-/** Convex full-text search reads only this many terms of a query and ignores the rest. */
-export const MAX_SEARCH_TERMS = 16;
-
 /** Words too common to tell passages apart. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   "a an and are as at be but by can do does for from have how i if in is it me my of on or our so than that the their them there this to us was we what when where which who why will with you your".split(
     " ",
   ),
 );
-
-/**
- * The terms to send to full-text search for `query`, at most
- * `MAX_SEARCH_TERMS`. Convex uses only the first 16 terms of a search query,
- * so a long question would otherwise be cut wherever its 16th word falls,
- * stop words included. Stop words, one-letter words and repeats are
- * dropped; when more than 16 remain, the longest are kept (length is the
- * cheap stand-in for rarity: "refund" tells passages apart, "get" does not),
- * earlier first among equals. The kept terms stay in the question's order.
- */
-export function searchQueryTerms(query: string): string[] {
-  const terms = [...new Set(words(query))].filter(
-    (term) => term.length > 1 && !STOP_WORDS.has(term),
-  );
-  if (terms.length <= MAX_SEARCH_TERMS) return terms;
-  const kept = new Set(
-    terms
-      .map((term, index) => ({ term, index }))
-      .sort((a, b) => b.term.length - a.term.length || a.index - b.index)
-      .slice(0, MAX_SEARCH_TERMS)
-      .map(({ term }) => term),
-  );
-  return terms.filter((term) => kept.has(term));
-}
-
-/**
- * Order search candidates by how much of the query they cover: distinct
- * query terms present (a word starting with the term counts, as in Convex's
- * prefix search), then how often they occur. Ties keep the search engine's
- * own order. Convex already ranks by relevance; this keeps the best passage
- * first when the engine does not (the local runtime returns matches unranked).
- */
-export function rankPassages<T extends { text: string }>(query: string, candidates: T[]): T[] {
-  const terms = [...new Set(words(query))];
-  if (terms.length === 0) return candidates;
-  const scored = candidates.map((candidate, index) => {
-    const passage = words(candidate.text);
-    let covered = 0;
-    let occurrences = 0;
-    for (const term of terms) {
-      const hits = passage.filter((word) => word.startsWith(term)).length;
-      if (hits > 0) covered++;
-      occurrences += Math.min(hits, 3);
-    }
-    return { candidate, index, covered, occurrences };
-  });
-  scored.sort(
-    (a, b) => b.covered - a.covered || b.occurrences - a.occurrences || a.index - b.index,
-  );
-  return scored.map((s) => s.candidate);
-}
 
 /**
  * Reciprocal-rank fusion: merge rankings of the same items from different

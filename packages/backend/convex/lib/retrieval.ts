@@ -21,12 +21,15 @@ import type { ActionCtx } from "../_generated/server";
 import { embeddingKey, embedTexts, type EmbeddingConfig } from "./embeddings";
 import { env } from "./env";
 import { fuseRankings } from "./knowledge";
+import type { PassageRelevance } from "./agent/localResponder";
 
 export type RetrievedPassage = {
   chunkId: Id<"knowledgeChunks">;
   sourceId: Id<"knowledgeSources">;
   title: string;
   text: string;
+  section?: string;
+  relevance?: PassageRelevance;
 };
 
 /** Candidates each retriever contributes to the fusion. */

@@ -119,3 +119,43 @@ describe("system/knowledgeBase.search", () => {
     expect(hits.map((h) => h.title)).toEqual(["Ridge tent sizes", "Warranty"]);
   });
 });
+
+describe("knowledge-base statistics", () => {
+  test("the passage count and length follow sources as they are added and removed", async () => {
+    const t = setup();
+    const org = await createOrganization(t, "org_a");
+    const stats = () =>
+      t.run(async (ctx) =>
+        ctx.db
+          .query("knowledgeStats")
+          .withIndex("by_organization_id", (q) => q.eq("organizationId", org._id))
+          .unique(),
+      );
+    const admin = asAdmin(t, "org_a");
+    const first = await admin.mutation(api.private.knowledgeBase.addText, {
+      title: "Shipping",
+      text: "## Times\n\nOrders ship in two days.\n\n" + "Long paragraph. ".repeat(80),
+    });
+    const afterFirst = (await stats())!;
+    expect(afterFirst.passageCount).toBeGreaterThan(1);
+    expect(afterFirst.stemCount).toBeGreaterThan(100);
+    await admin.mutation(api.private.knowledgeBase.addText, {
+      title: "Returns",
+      text: "Return within 30 days.",
+    });
+    expect(await stats()).toMatchObject({
+      passageCount: afterFirst.passageCount + 1,
+      stemCount: afterFirst.stemCount! + 4,
+    });
+    // Passages remember their section.
+    const chunks = await t.run(async (ctx) =>
+      ctx.db
+        .query("knowledgeChunks")
+        .withIndex("by_source_id_and_position", (q) => q.eq("sourceId", first))
+        .collect(),
+    );
+    expect(chunks.map((chunk) => chunk.section)).toEqual(chunks.map(() => "Times"));
+    await admin.mutation(api.private.knowledgeBase.remove, { sourceId: first });
+    expect(await stats()).toMatchObject({ passageCount: 1, stemCount: 4 });
+  });
+});

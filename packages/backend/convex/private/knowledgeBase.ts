@@ -8,6 +8,8 @@ import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
 import { vPaginationOpts } from "../lib/pagination";
 import { chunkText } from "../lib/knowledge";
+import { adjustCorpusStats } from "../lib/knowledgeStats";
+import { sectionTitles, stems } from "../lib/relevance";
 import { vKnowledgeSourceKind, vKnowledgeSourceStatus } from "../lib/validators";
 
 /** Longest text one source may hold (about 30 pages). */
@@ -70,6 +72,11 @@ export const addText = orgMutation({
       throw appError("INVALID_INPUT", "The link must start with http:// or https://.");
     }
     const now = Date.now();
+    const sections = sectionTitles(chunks);
+    await adjustCorpusStats(ctx, ctx.organizationId, {
+      passages: chunks.length,
+      stems: chunks.reduce((sum, text) => sum + stems(text).length, 0),
+    });
     const semantic = env.embeddings() !== null;
     const sourceId = await ctx.db.insert("knowledgeSources", {
       organizationId: ctx.organizationId,
@@ -86,6 +93,7 @@ export const addText = orgMutation({
         sourceId,
         position,
         text,
+        section: sections[position],
       });
     }
     if (semantic) {
@@ -119,6 +127,10 @@ export const remove = orgMutation({
       .query("knowledgeChunks")
       .withIndex("by_source_id_and_position", (q) => q.eq("sourceId", source._id))
       .collect();
+    await adjustCorpusStats(ctx, ctx.organizationId, {
+      passages: -chunks.length,
+      stems: -chunks.reduce((sum, chunk) => sum + stems(chunk.text).length, 0),
+    });
     for (const chunk of chunks) await ctx.db.delete("knowledgeChunks", chunk._id);
     await ctx.db.delete("knowledgeSources", source._id);
     await audit(ctx, {

@@ -90,8 +90,28 @@ describe("public/messages", () => {
     await send("Do you sell gift cards?");
     const answer = (await messages()).at(-1)!;
     expect(answer.body).toMatch(/couldn't find an answer/);
+    expect(answer.body).not.toContain("Shipping policy");
     expect(answer.body).toMatch(/Talk to a human/);
     expect(answer.sources).toEqual([]);
+  });
+
+  test("a question that only shares words with an article is not answered from it, and is recorded as a gap", async () => {
+    const { t, messages, send } = await chat();
+    // "customs" and "fees" are in the shipping article; "kayaks" is in none.
+    await send("Do you sell kayaks, and what are the customs fees on them?");
+    const answer = (await messages()).at(-1)!;
+    expect(answer.body).toMatch(/not sure/);
+    expect(answer.body).toMatch(/Talk to a human/);
+    expect(answer.sources).toEqual([]);
+    const gaps = await asAdmin(t, "org_a").query(api.private.knowledgeGaps.list, page);
+    expect(gaps.page).toMatchObject([
+      { question: "Do you sell kayaks, and what are the customs fees on them?", count: 1 },
+    ]);
+    // An answered question is no gap.
+    await send("How long does international delivery take?");
+    expect(
+      (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.list, page)).page,
+    ).toHaveLength(1);
   });
 
   test("a reply is visible while it streams: empty and 'streaming' first, then growing, then complete", async () => {

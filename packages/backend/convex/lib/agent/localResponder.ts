@@ -1,19 +1,38 @@
 /**
  * The local responder: Parley's agent when no model is configured. It
- * answers from the organization's knowledge base (full-text search) with the
- * best passage and its source, offers a human when nothing matches, and hands
- * over when the visitor asks for one. No model, no network, same UI path.
+ * answers from the organization's knowledge base only when a passage really
+ * covers the question (the relevance model of `lib/relevance.ts`: the
+ * question's distinctive terms, weighted by IDF, must be in the passage),
+ * quoting that passage's best sentences and citing its one source. Otherwise
+ * it says it does not know and offers a human, and the question is recorded
+ * as a knowledge gap. It hands over when the visitor asks for a person. No
+ * model, no network, same UI path.
  */
 
-import { STOP_WORDS } from "../knowledge";
+import { answers, bestSentences, queryTerms, sentenceSupport } from "../relevance";
 
-export type KnowledgeHit = { sourceId: string; title: string; text: string };
+/** How well a passage answers the query it was found for (see `system/knowledgeBase.search`). */
+export type PassageRelevance = {
+  score: number;
+  coverage: number;
+  terms: { term: string; weight: number; matched: boolean }[];
+};
+
+export type KnowledgeHit = {
+  sourceId: string;
+  title: string;
+  text: string;
+  section?: string;
+  relevance?: PassageRelevance;
+};
 
 export type AgentReply = {
   text: string;
   sourceIds: string[];
   /** The visitor should be handed to a human (the agent then stays silent). */
   escalate: boolean;
+  /** The knowledge base does not answer the question: record it as a gap. */
+  unanswered: boolean;
 };
 
 const ASKS_FOR_HUMAN =
@@ -22,74 +41,52 @@ const GREETING =
   /^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|bonjour|hola)\b[\s!.,]*$/i;
 const THANKS = /^\s*(thanks|thank you|thx|cheers|merci|great,? thanks)\b[\s!.,]*$/i;
 
+export const DONT_KNOW =
+  "I'm not sure: I couldn't find an answer to that in our help articles, and I'd rather not guess. " +
+  "Would you like to talk to a human? Press **Talk to a human** and someone from the team will reply here.";
+
 /** The words of a question worth searching for. */
 export function searchTerms(question: string): string {
-  return question
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 1 && !STOP_WORDS.has(word))
+  return queryTerms(question)
+    .map(({ prefix }) => prefix)
     .join(" ");
 }
 
-/** The sentences of a passage most about the question, in their original order. */
-function focus(passage: string, question: string): string {
-  const terms = new Set(searchTerms(question).split(" ").filter(Boolean));
-  if (passage.length <= 600 || terms.size === 0) return passage;
-  const sentences = passage
-    .match(/[^.!?\n]+[.!?]*/g)
-    ?.map((s) => s.trim())
-    .filter(Boolean) ?? [passage];
-  const scored = sentences.map((sentence, index) => ({
-    sentence,
-    index,
-    score: sentence
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((w) => terms.has(w)).length,
-  }));
-  const best = scored
-    .filter((s) => s.score > 0)
-    .sort((a, b) => b.score - a.score || a.index - b.index)
-    .slice(0, 3)
-    .sort((a, b) => a.index - b.index);
-  return best.length > 0 ? best.map((s) => s.sentence).join(" ") : passage;
+/** Whether a passage covers the question well enough to answer from it (see `answers`). */
+export function covers(hit: KnowledgeHit | undefined): hit is KnowledgeHit {
+  if (!hit) return false;
+  // A hit without relevance (not from full-text search) is the search's own best guess.
+  if (hit.relevance === undefined) return true;
+  const { coverage, terms } = hit.relevance;
+  const matched = terms.filter((term) => term.matched);
+  const context = `${hit.title}\n${hit.section ?? ""}`;
+  return answers(coverage, sentenceSupport(hit.text, context, matched));
 }
 
 export function localReply(question: string, hits: KnowledgeHit[], agentName: string): AgentReply {
-  if (ASKS_FOR_HUMAN.test(question)) {
-    return {
-      text: "Of course. I've let the team know, and someone will reply here as soon as they can.",
-      sourceIds: [],
-      escalate: true,
-    };
-  }
-  if (GREETING.test(question)) {
-    return {
-      text: `Hi! I'm ${agentName}. What can I help you with?`,
-      sourceIds: [],
-      escalate: false,
-    };
-  }
-  if (THANKS.test(question)) {
-    return {
-      text: "You're welcome! Is there anything else I can help with?",
-      sourceIds: [],
-      escalate: false,
-    };
-  }
-  const best = hits[0];
-  if (!best) {
-    return {
-      text:
-        "I couldn't find an answer to that in our help articles. " +
-        "Would you like to talk to a human? Press **Talk to a human** and someone from the team will reply here.",
-      sourceIds: [],
-      escalate: false,
-    };
-  }
-  return {
-    text: `${focus(best.text, question)}\n\nSource: **${best.title}**`,
-    sourceIds: [best.sourceId],
+  const reply = (text: string, extra: Partial<AgentReply> = {}): AgentReply => ({
+    text,
+    sourceIds: [],
     escalate: false,
-  };
+    unanswered: false,
+    ...extra,
+  });
+  if (ASKS_FOR_HUMAN.test(question)) {
+    return reply(
+      "Of course. I've let the team know, and someone will reply here as soon as they can.",
+      { escalate: true },
+    );
+  }
+  if (GREETING.test(question)) return reply(`Hi! I'm ${agentName}. What can I help you with?`);
+  if (THANKS.test(question))
+    return reply("You're welcome! Is there anything else I can help with?");
+  // The best-ranked passage that covers the question: ranking weighs terms
+  // wherever they are, covering asks for them together (see `answers`).
+  const best = hits.find(covers);
+  if (!best) return reply(DONT_KNOW, { unanswered: true });
+  const terms =
+    best.relevance?.terms ?? queryTerms(question).map(({ term }) => ({ term, weight: 1 }));
+  return reply(`${bestSentences(best.text, terms)}\n\nSource: **${best.title}**`, {
+    sourceIds: [best.sourceId],
+  });
 }
