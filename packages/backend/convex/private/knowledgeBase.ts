@@ -1,3 +1,5 @@
+import { currentPlan, PLANS, requireQuota } from "../lib/plans";
+import { recordUsage, usageOf } from "../lib/usage";
 import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
@@ -69,6 +71,17 @@ export const addText = orgMutation({
     if (url && !/^https?:\/\/\S+$/i.test(url)) {
       throw appError("INVALID_INPUT", "The link must start with http:// or https://.");
     }
+    const characters = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const plan = await currentPlan(ctx, ctx.organizationId);
+    const usage = await usageOf(ctx, ctx.organizationId);
+    requireQuota(
+      plan,
+      PLANS[plan].knowledgeBaseCharacters,
+      usage.knowledgeBaseCharacters,
+      characters,
+      "characters of knowledge-base text",
+    );
+    await recordUsage(ctx, ctx.organizationId, "knowledgeBaseCharacters", characters);
     const now = Date.now();
     const semantic = env.embeddings() !== null;
     const sourceId = await ctx.db.insert("knowledgeSources", {
@@ -120,6 +133,8 @@ export const remove = orgMutation({
       .withIndex("by_source_id_and_position", (q) => q.eq("sourceId", source._id))
       .collect();
     for (const chunk of chunks) await ctx.db.delete("knowledgeChunks", chunk._id);
+    const characters = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+    await recordUsage(ctx, ctx.organizationId, "knowledgeBaseCharacters", -characters);
     await ctx.db.delete("knowledgeSources", source._id);
     await audit(ctx, {
       organizationId: ctx.organizationId,
