@@ -8,11 +8,7 @@
  * @module
  */
 
-import type {
-  ApiFromModules,
-  FilterApi,
-  FunctionReference,
-} from "convex/server";
+import type { ApiFromModules, FilterApi, FunctionReference } from "convex/server";
 import type * as crons from "../crons.js";
 import type * as http from "../http.js";
 import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
@@ -42,6 +38,7 @@ import type * as lib_typing from "../lib/typing.js";
 import type * as lib_usage from "../lib/usage.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
+import type * as private_billing from "../private/billing.js";
 import type * as private_cannedResponses from "../private/cannedResponses.js";
 import type * as private_conversations from "../private/conversations.js";
 import type * as private_knowledgeBase from "../private/knowledgeBase.js";
@@ -110,6 +107,7 @@ declare const fullApi: ApiFromModules<{
   "lib/usage": typeof lib_usage;
   "lib/validators": typeof lib_validators;
   "lib/widgetDefaults": typeof lib_widgetDefaults;
+  "private/billing": typeof private_billing;
   "private/cannedResponses": typeof private_cannedResponses;
   "private/conversations": typeof private_conversations;
   "private/knowledgeBase": typeof private_knowledgeBase;
@@ -140,14 +138,8 @@ declare const fullApi: ApiFromModules<{
   "system/suggestions": typeof system_suggestions;
   "system/typing": typeof system_typing;
 }>;
-export declare const api: FilterApi<
-  typeof fullApi,
-  FunctionReference<any, "public">
->;
-export declare const internal: FilterApi<
-  typeof fullApi,
-  FunctionReference<any, "internal">
->;
+export declare const api: FilterApi<typeof fullApi, FunctionReference<any, "public">>;
+export declare const internal: FilterApi<typeof fullApi, FunctionReference<any, "internal">>;
 
 export declare const components: {
   rateLimiter: import("@convex-dev/rate-limiter/_generated/component.js").ComponentApi<"rateLimiter">;

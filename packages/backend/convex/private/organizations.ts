@@ -2,17 +2,19 @@ import { v } from "convex/values";
 
 import { audit } from "../lib/audit";
 import { memberMutation, orgQuery } from "../lib/functions";
-import { currentPlan } from "../lib/plans";
+import { subscriptionOf } from "../lib/plans";
 import { appError } from "../lib/errors";
 import { ensureOrganization, findOrganization, removalOf } from "../lib/organizations";
 import { recordUsage } from "../lib/usage";
-import { LIMITS, vMemberRole, vPlan } from "../lib/validators";
+import { LIMITS, vMemberRole, vPlan, vSubscriptionStatus } from "../lib/validators";
 
 const vCurrent = v.object({
   organizationId: v.string(),
   name: v.string(),
   role: vMemberRole,
   plan: vPlan,
+  /** For every member's past-due banner: the plan falls back to free at `graceEndsAt`. */
+  billing: v.object({ status: vSubscriptionStatus, graceEndsAt: v.optional(v.number()) }),
   user: v.object({ name: v.optional(v.string()), email: v.optional(v.string()) }),
 });
 
@@ -107,11 +109,16 @@ export const current = orgQuery({
   args: {},
   returns: vCurrent,
   handler: async (ctx) => {
+    const subscription = await subscriptionOf(ctx, ctx.organizationId);
     return {
       organizationId: ctx.organization.externalId,
       name: ctx.organization.name,
       role: ctx.role,
-      plan: await currentPlan(ctx, ctx.organizationId),
+      plan: subscription?.plan ?? "free",
+      billing: {
+        status: subscription?.status ?? "active",
+        graceEndsAt: subscription?.status === "past_due" ? subscription.graceEndsAt : undefined,
+      },
       user: { name: ctx.user.name, email: ctx.user.email },
     };
   },
