@@ -101,6 +101,8 @@ describe("private/organizations.current", () => {
       name: "Organization org_a",
       role: "operator",
       plan: "free",
+      features: { voice: false, outboundWebhooks: false, apiKeys: false },
+      billing: { status: "active" },
       user: { name: "operator of org_a", email: "operator_org_a@example.com" },
     });
   });

@@ -2,7 +2,7 @@ import { v } from "convex/values";
 
 import { audit } from "../lib/audit";
 import { memberMutation, orgQuery } from "../lib/functions";
-import { subscriptionOf } from "../lib/plans";
+import { PLANS, subscriptionOf } from "../lib/plans";
 import { appError } from "../lib/errors";
 import { ensureOrganization, findOrganization, removalOf } from "../lib/organizations";
 import { recordUsage } from "../lib/usage";
@@ -14,6 +14,8 @@ const vCurrent = v.object({
   role: vMemberRole,
   plan: vPlan,
   /** For every member's past-due banner: the plan falls back to free at `graceEndsAt`. */
+  /** What the plan includes, for the dashboard's gating (a convenience: the backend enforces it). */
+  features: v.object({ voice: v.boolean(), outboundWebhooks: v.boolean(), apiKeys: v.boolean() }),
   billing: v.object({ status: vSubscriptionStatus, graceEndsAt: v.optional(v.number()) }),
   user: v.object({ name: v.optional(v.string()), email: v.optional(v.string()) }),
 });
@@ -115,6 +117,7 @@ export const current = orgQuery({
       name: ctx.organization.name,
       role: ctx.role,
       plan: subscription?.plan ?? "free",
+      features: { ...PLANS[subscription?.plan ?? "free"].features },
       billing: {
         status: subscription?.status ?? "active",
         graceEndsAt: subscription?.status === "past_due" ? subscription.graceEndsAt : undefined,
