@@ -193,6 +193,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `${urls.web}/conversations`,
         `${urls.web}/members`,
         `${urls.web}/billing`,
+        // Compiles the Billing page's simulate route (a GET is refused with 405, after compiling).
+        `${urls.web}/api/local-billing`,
         `${urls.widget}/?organizationId=${demo.organizationId}`,
       ].map((url) => fetch(url).then((response) => response.arrayBuffer())),
     );

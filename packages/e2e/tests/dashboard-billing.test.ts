@@ -37,6 +37,11 @@ describe("billing in the dashboard (local mode)", () => {
 
     // Upgrade through the signed webhook: the page follows live.
     await page.getByRole("button", { name: "Upgrade to Pro" }).click();
+    const outcome = page.getByText(/^(Billing event delivered|Could not simulate the change)$/);
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await page.locator("[data-sonner-toast]").first().textContent()).toBe(
+      "Billing event delivered",
+    );
     await expect.poll(() => page.getByTestId("billing-plan").textContent()).toBe("Pro");
     await expect.poll(() => page.getByTestId("meter-Seats").textContent()).toContain("1 / 20");
     expect(await page.getByTestId("meter-Voice minutes").textContent()).toContain("0 / 500");
@@ -45,13 +50,16 @@ describe("billing in the dashboard (local mode)", () => {
     await openSection(page, "Widget");
     await page.locator("#voice-enabled").click();
     await page.getByRole("button", { name: "Save changes" }).click();
-    await expect.poll(() => page.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    await page.getByText("All changes saved.").waitFor();
     expect(await page.getByTestId("save-error").count()).toBe(0);
+    expect(
+      await page.getByRole("switch", { name: "Voice calls" }).getAttribute("aria-checked"),
+    ).toBe("true");
 
     // A failed payment: every page shows the banner; the plan stays during the grace period.
     await openSection(page, "Billing");
     await page.getByRole("button", { name: "Simulate failed payment (past due)" }).click();
-    await page.getByTestId("past-due-banner").waitFor();
+    await page.getByTestId("past-due-banner").waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("past-due-banner").textContent()).toContain("keeps its plan");
     expect(await page.getByTestId("billing-plan").textContent()).toBe("Pro");
     await openSection(page, "Overview");
