@@ -110,6 +110,22 @@ export const serverEnv = {
     optionalUrl("PARLEY_LOCAL_AUTH_ISSUER", process.env.PARLEY_LOCAL_AUTH_ISSUER) ??
     "http://localhost:3000/api/local-auth",
 
+  /**
+   * Local mode only: the `whsec_` secret the local backend verifies Clerk webhooks with
+   * (`CLERK_WEBHOOK_SIGNING_SECRET` there; the local stack generates one for both), so the
+   * Billing page can send a properly signed Clerk billing event to the real webhook path.
+   */
+  localClerkWebhookSecret: () =>
+    optionalPrefixed(
+      "PARLEY_LOCAL_CLERK_WEBHOOK_SECRET",
+      process.env.PARLEY_LOCAL_CLERK_WEBHOOK_SECRET,
+      "whsec_",
+    ),
+
+  /** The backend's HTTP actions (Convex's *.convex.site URL; the local backend's site port). */
+  convexSiteUrl: () =>
+    optionalUrl("NEXT_PUBLIC_CONVEX_SITE_URL", process.env.NEXT_PUBLIC_CONVEX_SITE_URL),
+
   /** Where local state (the signing key, the local user directory) is kept. */
   dataDir: () => process.env.PARLEY_DATA_DIR?.trim() || ".parley",
 };

@@ -310,6 +310,11 @@ const cases: Record<
     wrongType: () => ({ membershipId: null }),
     oversized: () => ({ membershipId: long(3000) }),
   },
+  "private/billing:get": {
+    as: "admin",
+    wrongType: () => ({ period: 5 }),
+    oversized: () => ({ period: long(10_000) }),
+  },
   "private/onboarding:get": {
     as: "admin",
     wrongType: () => ({ dashboardOrigin: 5 }),

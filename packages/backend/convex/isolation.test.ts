@@ -642,6 +642,38 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(await rowsOfA()).toEqual(before);
   },
 
+  "private/billing:get": async ({ t }) => {
+    // A has knowledge-base text, a conversation and a paid plan; B sees only its own.
+    await t.run(async (ctx) => {
+      for (const sub of await ctx.db.query("subscriptions").collect()) {
+        const org = await ctx.db.get("organizations", sub.organizationId);
+        if (org?.externalId === "org_a")
+          await ctx.db.patch("subscriptions", sub._id, { plan: "pro" });
+      }
+    });
+    const billing = await asAdmin(t, "org_b").query(api.private.billing.get, {});
+    expect(billing.plan).toBe("free");
+    const conversationsOfB = await t.run(async (ctx) => {
+      const orgB = await ctx.db
+        .query("organizations")
+        .withIndex("by_external_id", (q) => q.eq("externalId", "org_b"))
+        .unique();
+      return (
+        await ctx.db
+          .query("conversations")
+          .withIndex("by_organization_id_and_last_message_at", (q) =>
+            q.eq("organizationId", orgB!._id),
+          )
+          .collect()
+      ).length;
+    });
+    expect(billing.usage).toMatchObject({
+      knowledgeBaseCharacters: 0,
+      conversations: conversationsOfB,
+      seats: 2,
+    });
+  },
+
   "private/onboarding:get": async ({ t }) => {
     // A has knowledge, a customized widget, a visitor and two members; B only its members.
     expect(await asAdmin(t, "org_b").query(api.private.onboarding.get, {})).toEqual({

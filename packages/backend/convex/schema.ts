@@ -34,6 +34,16 @@ export default defineSchema({
     externalId: v.string(),
     name: v.string(),
     slug: v.optional(v.string()),
+    /** The newest Clerk event applied to this row (its `updated_at`), so older ones are ignored. */
+    syncedAt: v.optional(v.number()),
+    /** The member limit its plan allows, set when the plan changes (also in Clerk, in Clerk mode). */
+    memberLimit: v.optional(v.number()),
+    /**
+     * Set when Clerk deletes the organization: its widget and members are
+     * refused at once and `system/organizations.purge` deletes its data after
+     * the retention period (`PARLEY_DELETED_ORG_RETENTION_DAYS`).
+     */
+    deletedAt: v.optional(v.number()),
   }).index("by_external_id", ["externalId"]),
 
   /** A dashboard user, keyed by the token's `tokenIdentifier` (issuer + subject). */
@@ -43,7 +53,10 @@ export default defineSchema({
     name: v.optional(v.string()),
     email: v.optional(v.string()),
     imageUrl: v.optional(v.string()),
-  }).index("by_token_identifier", ["tokenIdentifier"]),
+  })
+    .index("by_token_identifier", ["tokenIdentifier"])
+    // Clerk's membership webhooks name users by their Clerk id.
+    .index("by_external_id", ["externalId"]),
 
   /** A user's role in one organization, mirrored from the identity provider's claims. */
   memberships: defineTable({
@@ -52,6 +65,13 @@ export default defineSchema({
     role: vMemberRole,
     /** Notifications created up to this time are read for this member. */
     notificationsReadAt: v.optional(v.number()),
+    /**
+     * When the role was last set by the identity provider's webhook or an
+     * admin (a Clerk event's `updated_at`, or the time of the change). Unset
+     * while only sign-ins have written it; once set, a sign-in's claims no
+     * longer overwrite the role, and older webhook events are ignored.
+     */
+    syncedAt: v.optional(v.number()),
   })
     .index("by_organization_id_and_user_id", ["organizationId", "userId"])
     // Finding an organization's admins without reading every member (last-admin protection).
@@ -61,12 +81,19 @@ export default defineSchema({
   /** The organization's plan, written by Clerk billing webhooks. */
   subscriptions: defineTable({
     organizationId: v.id("organizations"),
+    /** The plan in force (what limits apply); `lib/plans.ts`. */
     plan: vPlan,
     status: vSubscriptionStatus,
     /** Clerk's subscription id, absent for the implicit free plan. */
     externalId: v.optional(v.string()),
     currentPeriodEnd: v.optional(v.number()),
     updatedAt: v.number(),
+    /** The plan Clerk says is paid for; differs from `plan` once a grace period or a canceled period is over. */
+    paidPlan: v.optional(vPlan),
+    /** While `past_due`: when the plan falls back to free. */
+    graceEndsAt: v.optional(v.number()),
+    /** The newest Clerk billing event applied (its `updated_at` or timestamp); older ones are ignored. */
+    syncedAt: v.optional(v.number()),
   })
     .index("by_organization_id", ["organizationId"])
     .index("by_external_id", ["externalId"]),
@@ -198,7 +225,10 @@ export default defineSchema({
     conversationId: v.id("conversations"),
     userId: v.id("users"),
     readAt: v.number(),
-  }).index("by_user_id_and_conversation_id", ["userId", "conversationId"]),
+  })
+    .index("by_user_id_and_conversation_id", ["userId", "conversationId"])
+    // Purging a deleted organization's conversations.
+    .index("by_conversation_id", ["conversationId"]),
 
   /**
    * Who is typing in a conversation right now: one row per typist, refreshed
@@ -317,7 +347,37 @@ export default defineSchema({
     externalId: v.string(),
     type: v.string(),
     processedAt: v.number(),
+    /** What came of it: `applied`, or why nothing changed (`stale`, `no organization`, …). */
+    outcome: v.optional(v.string()),
   }).index("by_source_and_external_id", ["source", "externalId"]),
+
+  /**
+   * A member removed from an organization (by Clerk's webhook or an admin):
+   * their still-valid token is refused, and a sign-in does not recreate the
+   * membership, until the identity provider adds them again.
+   */
+  membershipRemovals: defineTable({
+    organizationId: v.id("organizations"),
+    /** The identity provider's user id (the token's subject). */
+    userExternalId: v.string(),
+    removedAt: v.number(),
+  }).index("by_organization_id_and_user_external_id", ["organizationId", "userExternalId"]),
+
+  /**
+   * Usage per organization and billing period (a calendar month, UTC,
+   * `2026-12`), kept by the mutations that cause it (`lib/usage.ts`), never
+   * counted by scanning. Quantities that are not per period (knowledge-base
+   * characters, seats) live in the row whose period is `current`.
+   */
+  usage: defineTable({
+    organizationId: v.id("organizations"),
+    period: v.string(),
+    conversations: v.number(),
+    aiReplies: v.number(),
+    voiceMinutes: v.number(),
+    knowledgeBaseCharacters: v.number(),
+    seats: v.number(),
+  }).index("by_organization_id_and_period", ["organizationId", "period"]),
 
   /**
    * Things the team should act on (a visitor asked for a human, …), one feed

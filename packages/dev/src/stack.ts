@@ -7,6 +7,7 @@
  * free ports with a throwaway data directory.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -69,6 +70,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     demo: `http://localhost:${ports.demo}`,
   };
   const issuer = `${urls.web}/api/local-auth`;
+  // The local stack's own Clerk webhook secret: the backend verifies with it, and the
+  // dashboard's Billing page signs simulated Clerk billing events with it (local mode only).
+  const clerkWebhookSecret = `whsec_${randomBytes(32).toString("base64")}`;
   const baseEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
   const children: Child[] = [];
   let demoServer: Awaited<ReturnType<typeof startDemoServer>> | undefined;
@@ -111,6 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           PARLEY_LOCAL_BACKEND_DATA_DIR: path.join(dataDir, "local-backend"),
           PARLEY_LOCAL_AUTH_ISSUER: issuer,
           PARLEY_LOCAL_AUTH_JWKS_URL: `${issuer}/jwks`,
+          CLERK_WEBHOOK_SIGNING_SECRET: clerkWebhookSecret,
         },
         log,
       },
@@ -156,6 +161,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PARLEY_DATA_DIR: dataDir,
       PARLEY_LOCAL_AUTH_ISSUER: issuer,
       PARLEY_LOCAL_AUTH: "on",
+      PARLEY_LOCAL_CLERK_WEBHOOK_SECRET: clerkWebhookSecret,
       // The snippet in the widget settings points at the demo server's copy of the loader.
       NEXT_PUBLIC_PARLEY_EMBED_URL: `${urls.demo}/parley.js`,
     });
@@ -186,6 +192,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         `${urls.web}/widget`,
         `${urls.web}/conversations`,
         `${urls.web}/members`,
+        `${urls.web}/billing`,
+        // Compiles the Billing page's simulate route (a GET is refused with 405, after compiling).
+        `${urls.web}/api/local-billing`,
         `${urls.widget}/?organizationId=${demo.organizationId}`,
       ].map((url) => fetch(url).then((response) => response.arrayBuffer())),
     );

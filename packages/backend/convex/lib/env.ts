@@ -45,6 +45,16 @@ function openAi() {
   };
 }
 
+function wholeDays(name: string, fallback: number): number {
+  const value = optional(name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a whole number of days, got "${value}".`);
+  }
+  return parsed;
+}
+
 /** The audience (`aud`) every accepted token must carry: Clerk's JWT template name or the local issuer's. */
 export const AUTH_APPLICATION_ID = "convex";
 
@@ -88,6 +98,34 @@ export const env = {
     if (model.toLowerCase() === "off") return null;
     return { apiKey: chat.apiKey, baseURL: chat.baseURL, model };
   },
+  /**
+   * The signing secret (`whsec_…`) of the Clerk webhook endpoint that points
+   * at `/webhooks/clerk`; the local stack generates its own. Unset: the route
+   * answers 500 and Svix retries until it is set.
+   */
+  clerkWebhookSecret: () => optional("CLERK_WEBHOOK_SIGNING_SECRET"),
+  /**
+   * Clerk's Backend API, used to set an organization's member limit when its
+   * plan changes. Null without CLERK_SECRET_KEY (local mode): the limit is then
+   * only recorded and enforced here.
+   */
+  clerkApi: () => {
+    const secretKey = optional("CLERK_SECRET_KEY");
+    if (!secretKey) return null;
+    return { secretKey, apiUrl: optional("CLERK_API_URL") ?? "https://api.clerk.com" };
+  },
+  /**
+   * The Clerk Billing plan slugs of Parley's paid plans (the free plan is
+   * whatever Clerk's default plan is called). Defaults: `pro`, `business`.
+   */
+  planSlugs: () => ({
+    pro: optional("PARLEY_PLAN_SLUG_PRO") ?? "pro",
+    business: optional("PARLEY_PLAN_SLUG_BUSINESS") ?? "business",
+  }),
+  /** Days a `past_due` subscription keeps its plan before falling back to free (default 7). */
+  pastDueGraceDays: () => wholeDays("PARLEY_PAST_DUE_GRACE_DAYS", 7),
+  /** Days a deleted organization's data is kept before it is purged (default 30). */
+  deletedOrganizationRetentionDays: () => wholeDays("PARLEY_DELETED_ORG_RETENTION_DAYS", 30),
   /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
 };

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "INVALID_INPUT"
   | "RATE_LIMITED"
   | "PLAN_REQUIRED"
+  | "QUOTA_EXCEEDED"
   | "CONFLICT"
   | "INTERNAL";
 
@@ -30,6 +31,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "INVALID_INPUT",
   "RATE_LIMITED",
   "PLAN_REQUIRED",
+  "QUOTA_EXCEEDED",
   "CONFLICT",
   "INTERNAL",
 ]);

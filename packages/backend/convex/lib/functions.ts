@@ -28,6 +28,7 @@ import { action, mutation, query, type QueryCtx } from "../_generated/server";
 import { readOrgClaims, type OrgClaims } from "./auth";
 import { appError } from "./errors";
 import { assertInputLimits, type InputLimits } from "./inputLimits";
+import { removalOf } from "./organizations";
 import { withBoundedPage } from "./pagination";
 import { extendSession } from "./sessions";
 import { hashToken } from "./tokens";
@@ -82,6 +83,13 @@ const ROLE_RANK: Record<MemberRole, number> = { operator: 0, admin: 1 };
 /**
  * Resolve the caller's organization from the token's claims (never from
  * arguments) and check the role the function requires.
+ *
+ * Security: a token stays valid for its lifetime after the identity provider
+ * removes a member or lowers their role, so the stored membership is checked
+ * as well as the claims. Where a membership row exists, the lower of the two
+ * roles applies; where the member was removed (`membershipRemovals`, written
+ * by Clerk's webhook or an admin), the token is refused. Without either (a
+ * first sign-in, before `organizations.bootstrap`), the claims decide.
  */
 export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined) {
   const { identity, claims } = await requireIdentity(ctx);
@@ -92,6 +100,9 @@ export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined)
   if (!organization) {
     throw appError("NOT_FOUND", "This organization is not set up yet. Reload to finish setup.");
   }
+  if (organization.deletedAt !== undefined) {
+    throw appError("FORBIDDEN", "This organization has been deleted.");
+  }
   const user = await ctx.db
     .query("users")
     .withIndex("by_token_identifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
@@ -99,7 +110,19 @@ export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined)
   if (!user) {
     throw appError("NOT_FOUND", "Your account is not set up yet. Reload to finish setup.");
   }
-  if (role && ROLE_RANK[claims.role] < ROLE_RANK[role]) {
+  const membership = await ctx.db
+    .query("memberships")
+    .withIndex("by_organization_id_and_user_id", (q) =>
+      q.eq("organizationId", organization._id).eq("userId", user._id),
+    )
+    .unique();
+  let effectiveRole = claims.role;
+  if (membership) {
+    if (ROLE_RANK[membership.role] < ROLE_RANK[effectiveRole]) effectiveRole = membership.role;
+  } else if (await removalOf(ctx, organization._id, user.externalId)) {
+    throw appError("FORBIDDEN", "You are no longer a member of this organization.");
+  }
+  if (role && ROLE_RANK[effectiveRole] < ROLE_RANK[role]) {
     throw appError("FORBIDDEN", `Only an organization ${role} can do this.`);
   }
   return {
@@ -108,7 +131,7 @@ export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined)
     organization,
     organizationId: organization._id,
     user,
-    role: claims.role,
+    role: effectiveRole,
   };
 }
 
@@ -176,7 +199,10 @@ async function requireOrganization(
     .query("organizations")
     .withIndex("by_external_id", (q) => q.eq("externalId", organizationId))
     .unique();
-  if (!organization) throw appError("NOT_FOUND", "This support widget is not configured.");
+  // A deleted organization's widget stops at once (its data is purged later).
+  if (!organization || organization.deletedAt !== undefined) {
+    throw appError("NOT_FOUND", "This support widget is not configured.");
+  }
   return organization;
 }
 
@@ -233,6 +259,10 @@ async function requireSession(ctx: QueryCtx, sessionToken: string, now?: number)
   const session = await findSession(ctx, sessionToken, now);
   if (!session) {
     throw appError("INVALID_SESSION", "Your chat session has expired. Please start a new chat.");
+  }
+  const organization = await ctx.db.get("organizations", session.organizationId);
+  if (!organization || organization.deletedAt !== undefined) {
+    throw appError("NOT_FOUND", "This support widget is not configured.");
   }
   return { session, organizationId: session.organizationId };
 }

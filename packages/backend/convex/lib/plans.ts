@@ -1,24 +1,143 @@
-/** What each plan includes, and which plan an organization is on. */
-import type { Id } from "../_generated/dataModel";
+/**
+ * What each plan includes, in one place, and which plan an organization is on.
+ *
+ * The plan an organization pays for lives in Clerk Billing; Parley learns it
+ * only from Clerk's webhooks (`http.ts` → `system/clerkWebhooks.ts`), which
+ * keep `subscriptions.plan` as the plan in force: a `past_due` subscription
+ * keeps it for a grace period and a `canceled` one until its period ends,
+ * and a scheduled job (`system/billing.lapse`) then writes `free`. Reading
+ * the plan is therefore a read of data, never of the clock (queries are cached).
+ *
+ * Limits are enforced here, in the backend (`requireFeature`, `requireQuota`);
+ * the dashboard's gating is a convenience only.
+ */
+import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
+import { appError } from "./errors";
 import type { Plan } from "./validators";
 
-export const PLANS = {
-  free: { aiRepliesPerMonth: 200 },
-  pro: { aiRepliesPerMonth: 5_000 },
-  business: { aiRepliesPerMonth: 50_000 },
-} as const satisfies Record<Plan, { aiRepliesPerMonth: number }>;
+export type PlanLimits = {
+  /** Display name. */
+  name: string;
+  /** AI replies per organization and billing period. */
+  aiRepliesPerMonth: number;
+  /** Characters of knowledge-base text, all sources together. */
+  knowledgeBaseCharacters: number;
+  /** Minutes of voice calls per billing period (0: voice is not included). */
+  voiceMinutesPerMonth: number;
+  /** Members of the organization (also set as Clerk's member limit in Clerk mode). */
+  seats: number;
+  /** Days of history analytics may show. */
+  analyticsHistoryDays: number;
+  /** Features that are either in the plan or not. */
+  features: { voice: boolean; outboundWebhooks: boolean; apiKeys: boolean };
+};
 
-/** The organization's plan: its subscription's while in good standing, otherwise free. */
+export const PLANS = {
+  free: {
+    name: "Free",
+    aiRepliesPerMonth: 200,
+    knowledgeBaseCharacters: 250_000,
+    voiceMinutesPerMonth: 0,
+    seats: 5,
+    analyticsHistoryDays: 7,
+    features: { voice: false, outboundWebhooks: false, apiKeys: false },
+  },
+  pro: {
+    name: "Pro",
+    aiRepliesPerMonth: 5_000,
+    knowledgeBaseCharacters: 5_000_000,
+    voiceMinutesPerMonth: 500,
+    seats: 20,
+    analyticsHistoryDays: 90,
+    features: { voice: true, outboundWebhooks: true, apiKeys: true },
+  },
+  business: {
+    name: "Business",
+    aiRepliesPerMonth: 50_000,
+    knowledgeBaseCharacters: 50_000_000,
+    voiceMinutesPerMonth: 5_000,
+    seats: 100,
+    analyticsHistoryDays: 365,
+    features: { voice: true, outboundWebhooks: true, apiKeys: true },
+  },
+} as const satisfies Record<Plan, PlanLimits>;
+
+export const PLAN_ORDER: readonly Plan[] = ["free", "pro", "business"];
+
+export type Feature = keyof PlanLimits["features"];
+
+/**
+ * Parley's plan for a Clerk Billing plan slug. Slugs come from configuration
+ * (`env.planSlugs()`); anything else, including Clerk's default free plan,
+ * is `free`, so an unknown plan never grants more than free.
+ */
+export function planForSlug(
+  slug: string | null | undefined,
+  slugs: { pro: string; business: string },
+): Plan {
+  if (slug && slug === slugs.business) return "business";
+  if (slug && slug === slugs.pro) return "pro";
+  return "free";
+}
+
+/** The organization's subscription row, if any (one per organization). */
+export async function subscriptionOf(
+  ctx: QueryCtx,
+  organizationId: Id<"organizations">,
+): Promise<Doc<"subscriptions"> | null> {
+  return await ctx.db
+    .query("subscriptions")
+    .withIndex("by_organization_id", (q) => q.eq("organizationId", organizationId))
+    .first();
+}
+
+/** The plan in force for the organization (free when it has no subscription). */
 export async function currentPlan(
   ctx: QueryCtx,
   organizationId: Id<"organizations">,
 ): Promise<Plan> {
-  const subscription = await ctx.db
-    .query("subscriptions")
-    .withIndex("by_organization_id", (q) => q.eq("organizationId", organizationId))
-    .first();
-  const inGoodStanding =
-    subscription && ["active", "trialing", "past_due"].includes(subscription.status);
-  return inGoodStanding ? subscription.plan : "free";
+  return (await subscriptionOf(ctx, organizationId))?.plan ?? "free";
+}
+
+/** The cheapest plan that includes `feature`. */
+function cheapestWith(feature: Feature): Plan {
+  return PLAN_ORDER.find((plan) => PLANS[plan].features[feature]) ?? "business";
+}
+
+/** Throw PLAN_REQUIRED unless the organization's plan includes `feature`. */
+export async function requireFeature(
+  ctx: QueryCtx,
+  organizationId: Id<"organizations">,
+  feature: Feature,
+  what: string,
+) {
+  const plan = await currentPlan(ctx, organizationId);
+  if (!PLANS[plan].features[feature]) {
+    const needed = PLANS[cheapestWith(feature)].name;
+    throw appError(
+      "PLAN_REQUIRED",
+      `${what} is included in the ${needed} plan. Upgrade to use it.`,
+    );
+  }
+  return plan;
+}
+
+/**
+ * Throw QUOTA_EXCEEDED when `used + adding` would pass the plan's `limit`.
+ * `what` names the resource for the person reading the message.
+ */
+export function requireQuota(
+  plan: Plan,
+  limit: number,
+  used: number,
+  adding: number,
+  what: string,
+) {
+  if (used + adding > limit) {
+    throw appError(
+      "QUOTA_EXCEEDED",
+      `The ${PLANS[plan].name} plan includes ${limit.toLocaleString("en-US")} ${what}; this would make ${(used + adding).toLocaleString("en-US")}. Upgrade for more.`,
+    );
+  }
 }

@@ -1,3 +1,5 @@
+import { currentPlan, PLANS, requireQuota } from "../lib/plans";
+import { recordUsage, usageOf } from "../lib/usage";
 import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
@@ -71,6 +73,17 @@ export const addText = orgMutation({
     if (url && !/^https?:\/\/\S+$/i.test(url)) {
       throw appError("INVALID_INPUT", "The link must start with http:// or https://.");
     }
+    const characters = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const plan = await currentPlan(ctx, ctx.organizationId);
+    const usage = await usageOf(ctx, ctx.organizationId);
+    requireQuota(
+      plan,
+      PLANS[plan].knowledgeBaseCharacters,
+      usage.knowledgeBaseCharacters,
+      characters,
+      "characters of knowledge-base text",
+    );
+    await recordUsage(ctx, ctx.organizationId, "knowledgeBaseCharacters", characters);
     const now = Date.now();
     const sections = sectionTitles(chunks);
     await adjustCorpusStats(ctx, ctx.organizationId, {
@@ -132,6 +145,8 @@ export const remove = orgMutation({
       stems: -chunks.reduce((sum, chunk) => sum + stems(chunk.text).length, 0),
     });
     for (const chunk of chunks) await ctx.db.delete("knowledgeChunks", chunk._id);
+    const characters = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
+    await recordUsage(ctx, ctx.organizationId, "knowledgeBaseCharacters", -characters);
     await ctx.db.delete("knowledgeSources", source._id);
     await audit(ctx, {
       organizationId: ctx.organizationId,

@@ -273,14 +273,21 @@ describe("private/members.remove", () => {
       membershipId: self.membershipId,
       role: "operator",
     });
-    // The caller's token still says admin (it changes at their next sign-in), but the list
-    // says the other member is now the only admin: they stay.
+    // The caller's token still says admin (it changes at their next sign-in), but the stored
+    // membership now says operator, and the lower of the two applies at once.
     const before = await snapshotTables(t);
     const error = await errorData(
       admin.mutation(api.private.members.remove, { membershipId: operator.membershipId }),
     );
-    expect(error).toMatchObject({ code: "CONFLICT" });
+    expect(error).toMatchObject({ code: "FORBIDDEN" });
     expect(await snapshotTables(t)).toEqual(before);
+    // And the new only admin cannot remove themselves.
+    const other = t.withIdentity(memberIdentity("org_a", "admin", "operator_org_a"));
+    expect(
+      await errorData(
+        other.mutation(api.private.members.remove, { membershipId: operator.membershipId }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN" });
   });
 
   test("operators cannot remove members", async () => {

@@ -5,14 +5,18 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { clearRemoval, recordRemoval } from "../lib/organizations";
+import { currentPlan, PLANS, requireQuota } from "../lib/plans";
+import { recordUsage, usageOf } from "../lib/usage";
 import { LIMITS, vMemberRole, type MemberRole } from "../lib/validators";
 
 /**
  * The organization's members as the dashboard's Members page shows them.
  *
- * Who may do what is decided from the caller's token (`lib/functions.ts`);
- * these rows mirror the identity provider (Clerk, or the local directory),
- * so they change nobody's rights. `organizations.bootstrap` keeps the
+ * These rows mirror the identity provider (Clerk's webhooks, or the local
+ * directory). Who may do what is decided from the caller's token *and* this
+ * row (`lib/functions.ts`): a removal or a lowered role here takes effect at
+ * once, even while the member's token still says otherwise. `organizations.bootstrap` keeps the
  * caller's own row in step on every sign-in; `add`, `changeRole` and
  * `remove` mirror a change the dashboard has just made in the local
  * directory, so the list shows it at once.
@@ -157,16 +161,23 @@ export const add = orgMutation({
         if (existing.role === "admin" && (await hasSoleAdmin(ctx, ctx.organizationId))) {
           throw appError("CONFLICT", soleAdminMessage(user.name ?? email));
         }
-        await ctx.db.patch("memberships", existing._id, { role: args.role });
+        await ctx.db.patch("memberships", existing._id, { role: args.role, syncedAt: Date.now() });
         await auditRoleChange(ctx, ctx.user, existing, args.role);
       }
       return existing._id;
     }
+    // Seats: the plan's member limit, recorded on the organization when the plan changes.
+    const plan = await currentPlan(ctx, ctx.organizationId);
+    const { seats } = await usageOf(ctx, ctx.organizationId);
+    requireQuota(plan, ctx.organization.memberLimit ?? PLANS[plan].seats, seats, 1, "seats");
     const membershipId = await ctx.db.insert("memberships", {
       organizationId: ctx.organizationId,
       userId: user._id,
       role: args.role,
+      syncedAt: Date.now(),
     });
+    await recordUsage(ctx, ctx.organizationId, "seats", 1);
+    await clearRemoval(ctx, ctx.organizationId, user.externalId);
     await audit(ctx, {
       organizationId: ctx.organizationId,
       actor: { type: "user", userId: ctx.user._id },
@@ -205,7 +216,7 @@ export const changeRole = orgMutation({
     if (membership.role === "admin" && (await hasSoleAdmin(ctx, ctx.organizationId))) {
       throw appError("CONFLICT", soleAdminMessage(await displayName(ctx, membership.userId)));
     }
-    await ctx.db.patch("memberships", membership._id, { role: args.role });
+    await ctx.db.patch("memberships", membership._id, { role: args.role, syncedAt: Date.now() });
     await auditRoleChange(ctx, ctx.user, membership, args.role);
     return null;
   },
@@ -226,6 +237,9 @@ export const remove = orgMutation({
     }
     const target = await ctx.db.get("users", membership.userId);
     await ctx.db.delete("memberships", membership._id);
+    await recordUsage(ctx, ctx.organizationId, "seats", -1);
+    // Their token stays valid for a while; this refuses it from now on.
+    if (target) await recordRemoval(ctx, ctx.organizationId, target.externalId, Date.now());
     await audit(ctx, {
       organizationId: ctx.organizationId,
       actor: { type: "user", userId: ctx.user._id },

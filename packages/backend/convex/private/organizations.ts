@@ -2,15 +2,21 @@ import { v } from "convex/values";
 
 import { audit } from "../lib/audit";
 import { memberMutation, orgQuery } from "../lib/functions";
-import { currentPlan } from "../lib/plans";
-import { ensureWidgetSettings } from "../lib/widgetDefaults";
-import { LIMITS, vMemberRole, vPlan } from "../lib/validators";
+import { PLANS, subscriptionOf } from "../lib/plans";
+import { appError } from "../lib/errors";
+import { ensureOrganization, findOrganization, removalOf } from "../lib/organizations";
+import { recordUsage } from "../lib/usage";
+import { LIMITS, vMemberRole, vPlan, vSubscriptionStatus } from "../lib/validators";
 
 const vCurrent = v.object({
   organizationId: v.string(),
   name: v.string(),
   role: vMemberRole,
   plan: vPlan,
+  /** For every member's past-due banner: the plan falls back to free at `graceEndsAt`. */
+  /** What the plan includes, for the dashboard's gating (a convenience: the backend enforces it). */
+  features: v.object({ voice: v.boolean(), outboundWebhooks: v.boolean(), apiKeys: v.boolean() }),
+  billing: v.object({ status: vSubscriptionStatus, graceEndsAt: v.optional(v.number()) }),
   user: v.object({ name: v.optional(v.string()), email: v.optional(v.string()) }),
 });
 
@@ -25,31 +31,26 @@ export const bootstrap = memberMutation({
   returns: v.object({ organizationId: v.string(), role: vMemberRole, created: v.boolean() }),
   handler: async (ctx, args) => {
     const { identity, claims } = ctx;
-    const now = Date.now();
 
-    let organization = await ctx.db
-      .query("organizations")
-      .withIndex("by_external_id", (q) => q.eq("externalId", claims.orgExternalId))
-      .unique();
-    const created = organization === null;
-    if (!organization) {
-      const name = claims.orgName ?? args.name?.trim() ?? "My organization";
-      const id = await ctx.db.insert("organizations", {
-        externalId: claims.orgExternalId,
-        name: name.length > 0 ? name : "My organization",
-        slug: claims.orgSlug,
-      });
-      await ctx.db.insert("subscriptions", {
-        organizationId: id,
-        plan: "free",
-        status: "active",
-        updatedAt: now,
-      });
-      organization = (await ctx.db.get("organizations", id))!;
-    } else if (claims.orgName && claims.orgName !== organization.name) {
+    const created = (await findOrganization(ctx, claims.orgExternalId)) === null;
+    const organization = await ensureOrganization(
+      ctx,
+      claims.orgExternalId,
+      claims.orgName ?? args.name,
+      claims.orgSlug,
+    );
+    if (organization.deletedAt !== undefined) {
+      throw appError("FORBIDDEN", "This organization has been deleted.");
+    }
+    // Once Clerk's webhooks keep the name, they are its authority, not a token's claims.
+    if (
+      !created &&
+      organization.syncedAt === undefined &&
+      claims.orgName &&
+      claims.orgName !== organization.name
+    ) {
       await ctx.db.patch("organizations", organization._id, { name: claims.orgName });
     }
-    await ensureWidgetSettings(ctx, organization._id);
 
     const profile = {
       externalId: identity.subject,
@@ -77,12 +78,19 @@ export const bootstrap = memberMutation({
       )
       .unique();
     if (!membership) {
+      // A removed member's token stays valid for a while: it must not bring them back.
+      if (await removalOf(ctx, organization._id, user.externalId)) {
+        throw appError("FORBIDDEN", "You are no longer a member of this organization.");
+      }
       await ctx.db.insert("memberships", {
         organizationId: organization._id,
         userId: user._id,
         role: claims.role,
       });
-    } else if (membership.role !== claims.role) {
+      await recordUsage(ctx, organization._id, "seats", 1);
+    } else if (membership.syncedAt === undefined && membership.role !== claims.role) {
+      // Roles set by Clerk's webhooks or an admin (`syncedAt`) are not overwritten by a
+      // token that may predate them; until then the claims keep the row in step.
       await ctx.db.patch("memberships", membership._id, { role: claims.role });
     }
 
@@ -103,11 +111,17 @@ export const current = orgQuery({
   args: {},
   returns: vCurrent,
   handler: async (ctx) => {
+    const subscription = await subscriptionOf(ctx, ctx.organizationId);
     return {
       organizationId: ctx.organization.externalId,
       name: ctx.organization.name,
       role: ctx.role,
-      plan: await currentPlan(ctx, ctx.organizationId),
+      plan: subscription?.plan ?? "free",
+      features: { ...PLANS[subscription?.plan ?? "free"].features },
+      billing: {
+        status: subscription?.status ?? "active",
+        graceEndsAt: subscription?.status === "past_due" ? subscription.graceEndsAt : undefined,
+      },
       user: { name: ctx.user.name, email: ctx.user.email },
     };
   },

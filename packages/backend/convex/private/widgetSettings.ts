@@ -1,3 +1,4 @@
+import { requireFeature } from "../lib/plans";
 import { doc } from "convex-helpers/validators";
 import { v } from "convex/values";
 
@@ -101,7 +102,12 @@ export const update = orgMutation({
       }
       patch.allowedDomains = [...new Set(args.allowedDomains.map(cleanDomain))];
     }
-    if (args.voiceEnabled !== undefined) patch.voiceEnabled = args.voiceEnabled;
+    if (args.voiceEnabled !== undefined) {
+      if (args.voiceEnabled) {
+        await requireFeature(ctx, ctx.organizationId, "voice", "Voice support");
+      }
+      patch.voiceEnabled = args.voiceEnabled;
+    }
 
     const settings = await ensureWidgetSettings(ctx, ctx.organizationId);
     await ctx.db.patch("widgetSettings", settings._id, { ...patch, updatedAt: Date.now() });

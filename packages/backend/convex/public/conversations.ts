@@ -1,3 +1,4 @@
+import { recordUsage } from "../lib/usage";
 import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
@@ -60,6 +61,7 @@ export const create = visitorMutation({
       lastMessagePreview: settings.greeting,
     });
     await adjustStatusCount(ctx, ctx.organizationId, "unresolved", 1);
+    await recordUsage(ctx, ctx.organizationId, "conversations", 1, now);
     await ctx.db.insert("messages", {
       organizationId: ctx.organizationId,
       conversationId,

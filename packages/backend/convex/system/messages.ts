@@ -4,8 +4,9 @@ import { internalMutation } from "../_generated/server";
 import { MAX_CONTEXT_TURNS } from "../lib/agent/stream";
 import { audit } from "../lib/audit";
 import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
-import { currentPlan } from "../lib/plans";
+import { currentPlan, PLANS } from "../lib/plans";
 import { rateLimiter } from "../lib/rateLimits";
+import { recordUsage, usageOf } from "../lib/usage";
 import { isTranscriptRole, vTranscriptRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
@@ -43,10 +44,14 @@ export const startReply = internalMutation({
       .order("desc")
       .take(MAX_CONTEXT_TURNS);
     if (recent.find((m) => m.role === "visitor")?._id !== messageId) return null;
+    // Two guards: the plan's AI replies per billing period (the quota the Billing
+    // page shows), and a 30-day rate limit per plan against bursts of cost.
     const plan = await currentPlan(ctx, conversation.organizationId);
-    const quota = await rateLimiter.limit(ctx, `aiReplies_${plan}`, {
-      key: conversation.organizationId,
-    });
+    const usage = await usageOf(ctx, conversation.organizationId);
+    const withinQuota = usage.aiReplies < PLANS[plan].aiRepliesPerMonth;
+    const quota = withinQuota
+      ? await rateLimiter.limit(ctx, `aiReplies_${plan}`, { key: conversation.organizationId })
+      : { ok: false };
     if (!quota.ok) {
       await addMessage(ctx, conversation, {
         role: "ai",
@@ -61,6 +66,7 @@ export const startReply = internalMutation({
       body: "",
       status: "streaming",
     });
+    await recordUsage(ctx, conversation.organizationId, "aiReplies", 1);
     return {
       replyId,
       input: {

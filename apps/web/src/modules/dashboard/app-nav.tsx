@@ -6,7 +6,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-import { BookIcon, HomeIcon, InboxIcon, UsersIcon, WidgetIcon } from "./icons";
+import { BookIcon, CardIcon, HomeIcon, InboxIcon, UsersIcon, WidgetIcon } from "./icons";
 import { useGuardedLink } from "./unsaved-changes";
 
 type NavItem = { label: string; icon: ReactNode } & (
@@ -20,6 +20,7 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Knowledge base", href: "/knowledge-base", icon: <BookIcon /> },
   { label: "Widget", href: "/widget", icon: <WidgetIcon /> },
   { label: "Members", href: "/members", icon: <UsersIcon /> },
+  { label: "Billing", href: "/billing", icon: <CardIcon /> },
 ];
 
 function isActive(pathname: string, href: string) {

@@ -3,7 +3,9 @@
 import { api } from "@parley/backend/api";
 import { Badge } from "@parley/ui/components/badge";
 import { Card, CardDescription, CardHeader, CardTitle } from "@parley/ui/components/card";
+import { Alert, AlertDescription, AlertTitle } from "@parley/ui/components/alert";
 import { useQuery } from "convex/react";
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { env } from "~/env";
@@ -14,6 +16,7 @@ import { useBootstrap } from "~/modules/workspace/use-bootstrap";
 import { WorkspaceProvider } from "~/modules/workspace/workspace-context";
 
 import { AppShell } from "./app-shell";
+import { WarningIcon } from "./icons";
 import { ErrorState, LoadingState } from "./states";
 import { UnsavedChangesProvider } from "./unsaved-changes";
 
@@ -33,6 +36,28 @@ function NoBackend() {
         </CardHeader>
       </Card>
     </AppShell>
+  );
+}
+
+/** Every member sees it while a payment is past due; the plan falls back to free after the grace period. */
+function PastDueBanner({ graceEndsAt, plan }: { graceEndsAt?: number; plan: string }) {
+  const until =
+    graceEndsAt !== undefined
+      ? new Intl.DateTimeFormat("en-US", { dateStyle: "medium" }).format(new Date(graceEndsAt))
+      : undefined;
+  return (
+    <Alert variant="destructive" className="mb-4" role="alert" data-testid="past-due-banner">
+      <WarningIcon />
+      <AlertTitle>Payment past due</AlertTitle>
+      <AlertDescription>
+        {plan === "free"
+          ? "The grace period is over and the organization is on the Free plan. "
+          : `The organization keeps its plan${until ? ` until ${until}` : ""}. `}
+        <Link href="/billing" className="font-medium underline">
+          Update billing
+        </Link>
+      </AlertDescription>
+    </Alert>
   );
 }
 
@@ -80,6 +105,9 @@ function Workspace({ children }: { children: ReactNode }) {
             </>
           }
         >
+          {current.billing.status === "past_due" && (
+            <PastDueBanner graceEndsAt={current.billing.graceEndsAt} plan={current.plan} />
+          )}
           {children}
         </AppShell>
       </UnsavedChangesProvider>

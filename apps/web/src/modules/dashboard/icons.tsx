@@ -55,6 +55,13 @@ export const UsersIcon = () => (
   </Icon>
 );
 
+export const CardIcon = () => (
+  <Icon>
+    <rect x="2" y="5" width="20" height="14" rx="2" />
+    <path d="M2 10h20" />
+  </Icon>
+);
+
 export const CircleIcon = () => (
   <Icon>
     <circle cx="12" cy="12" r="9" />

@@ -21,6 +21,7 @@ import { Switch } from "@parley/ui/components/switch";
 import { Textarea } from "@parley/ui/components/textarea";
 import { cn } from "@parley/ui/lib/utils";
 import { useMutation, useQuery } from "convex/react";
+import Link from "next/link";
 import {
   useId,
   useMemo,
@@ -30,6 +31,7 @@ import {
   type ReactNode,
 } from "react";
 
+import { UpgradePrompt } from "~/modules/billing/upgrade";
 import { ErrorIcon, InfoIcon } from "~/modules/dashboard/icons";
 import { EmptyState, LoadingState, PageHeader } from "~/modules/dashboard/states";
 import { useReportUnsavedChanges } from "~/modules/dashboard/unsaved-changes";
@@ -44,7 +46,10 @@ import { WidgetPreview } from "./widget-preview";
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
 type SaveState =
-  { kind: "idle" } | { kind: "saving" } | { kind: "saved" } | { kind: "error"; message: string };
+  | { kind: "idle" }
+  | { kind: "saving" }
+  | { kind: "saved" }
+  | { kind: "error"; message: string; error?: unknown };
 
 function Field({
   label,
@@ -222,7 +227,7 @@ function DomainsEditor({
 }
 
 function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
-  const { isAdmin, name: organizationName } = useWorkspace();
+  const { isAdmin, name: organizationName, features } = useWorkspace();
   const update = useMutation(api.private.widgetSettings.update);
   const saved = useMemo(() => valuesOf(settings), [settings]);
   const [draft, setDraft] = useState<SettingsValues | null>(null);
@@ -256,7 +261,7 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
       setDraft((current) => (current === submitted ? null : current));
       setState({ kind: "saved" });
     } catch (error) {
-      setState({ kind: "error", message: readAppError(error).message });
+      setState({ kind: "error", message: readAppError(error).message, error });
     }
   };
 
@@ -382,11 +387,17 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
                   integration; until then the widget tells visitors to use the chat.
                 </p>
               </div>
-              <Switch
-                id="voice-enabled"
-                checked={values.voiceEnabled}
-                onCheckedChange={(voiceEnabled) => edit({ voiceEnabled })}
-              />
+              {features.voice || values.voiceEnabled ? (
+                <Switch
+                  id="voice-enabled"
+                  checked={values.voiceEnabled}
+                  onCheckedChange={(voiceEnabled) => edit({ voiceEnabled })}
+                />
+              ) : (
+                <Link href="/billing" data-testid="voice-upgrade">
+                  <Badge variant="secondary">Pro plan</Badge>
+                </Link>
+              )}
             </div>
           </Section>
         </fieldset>
@@ -410,6 +421,7 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
               <AlertTitle>Your changes were not saved</AlertTitle>
               <AlertDescription>
                 <p data-testid="save-error">{state.message}</p>
+                <UpgradePrompt error={state.error} />
               </AlertDescription>
             </Alert>
           )}
