@@ -32,19 +32,21 @@ export async function openSection(
   await page.getByRole("heading", { level: 1 }).first().waitFor();
 }
 
-async function memberToken(member: DemoMember): Promise<string> {
-  const { urls, organizationId } = inject("stack");
+/** The local directory's user for a demo member. */
+async function directoryUser(member: DemoMember): Promise<{ id: string; email: string }> {
+  const { urls } = inject("stack");
   const directory = (await (await fetch(`${urls.web}/api/local-auth/directory`)).json()) as {
     users: { id: string; email: string }[];
   };
   const user = directory.users.find(({ email }) => email === DEMO_USERS[member].email);
   if (!user) throw new Error(`${DEMO_USERS[member].email} is not in the local directory`);
-  const session = await fetch(`${urls.web}/api/local-auth/session`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ userId: user.id, organizationId }),
-  });
-  const cookie = session.headers.get("set-cookie")?.split(";")[0] ?? "";
+  return user;
+}
+
+async function memberToken(member: DemoMember): Promise<string> {
+  const { urls } = inject("stack");
+  const user = await directoryUser(member);
+  const cookie = await memberCookie(user.id);
   const { token } = (await (
     await fetch(`${urls.web}/api/local-auth/token`, { headers: { cookie } })
   ).json()) as { token: string };
@@ -70,4 +72,31 @@ export async function callAsMember(
   const body = (await response.json()) as { status: string; value?: unknown };
   if (body.status !== "success") throw new Error(`${path} failed: ${JSON.stringify(body)}`);
   return body.value;
+}
+
+/** The local sign-in's session cookie for a directory user, in the demo organization. */
+async function memberCookie(userId: string): Promise<string> {
+  const { urls, organizationId } = inject("stack");
+  const session = await fetch(`${urls.web}/api/local-auth/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ userId, organizationId }),
+  });
+  return session.headers.get("set-cookie")?.split(";")[0] ?? "";
+}
+
+/**
+ * Move the demo organization to `plan` the way the Billing page's "simulate
+ * plan change" does: the dashboard posts a svix-signed Clerk event to the
+ * local backend's `http.ts`.
+ */
+export async function simulatePlan(plan: "free" | "pro" | "business") {
+  const { urls } = inject("stack");
+  const admin = await directoryUser("admin");
+  const response = await fetch(`${urls.web}/api/local-billing`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", cookie: await memberCookie(admin.id) },
+    body: JSON.stringify({ plan, status: "active" }),
+  });
+  if (!response.ok) throw new Error(`simulating ${plan} failed: ${await response.text()}`);
 }

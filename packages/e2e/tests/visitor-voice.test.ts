@@ -8,7 +8,7 @@
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 
-import { callAsMember } from "./dashboard";
+import { callAsMember, simulatePlan } from "./dashboard";
 import { usePages } from "./harness";
 
 const stack = inject("stack");
@@ -72,11 +72,23 @@ async function openVoice(page: Page, options: { recognitionError?: string }) {
 const spoken = (frame: Frame) =>
   frame.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
 
+// Voice is a Pro feature: the demo organization upgrades (a signed Clerk event) and switches it on.
 beforeAll(async () => {
-  await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: true });
+  await simulatePlan("pro");
+  await expect
+    .poll(() =>
+      callAsMember("admin", "mutation", "private/widgetSettings:update", {
+        voiceEnabled: true,
+      }).then(
+        () => true,
+        () => false,
+      ),
+    )
+    .toBe(true);
 });
 afterAll(async () => {
   await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: false });
+  await simulatePlan("free");
 });
 
 describe("a visitor talks to the agent with the browser's speech", () => {

@@ -512,8 +512,46 @@ describe("suggested replies", () => {
 });
 
 describe("voice calls", () => {
+  test("calls need voice switched on, and a plan that includes it", async () => {
+    const { t, ada } = await inbox();
+    expect(
+      await errorData(
+        t.mutation(api.public.conversations.create, { sessionToken: ada, channel: "voice" }),
+      ),
+    ).toMatchObject({ code: "FORBIDDEN" });
+    // Switched on while the organization was on Pro, then back on Free: refused.
+    await t.run(async (ctx) => {
+      const settings = await ctx.db.query("widgetSettings").first();
+      if (settings) await ctx.db.patch("widgetSettings", settings._id, { voiceEnabled: true });
+      else throw new Error("the organization has no widget settings");
+    });
+    expect(
+      await errorData(
+        t.mutation(api.public.conversations.create, { sessionToken: ada, channel: "voice" }),
+      ),
+    ).toMatchObject({ code: "PLAN_REQUIRED" });
+  });
+
   test("a call is a conversation on the voice channel, answered by the same agent from the same knowledge", async () => {
     const { t, ada, admin, operator } = await inbox();
+    await t.run(async (ctx) => {
+      // The organization on Pro, as a Clerk subscription webhook leaves it.
+      const organization = (await ctx.db.query("organizations").first())!;
+      const subscription = await ctx.db
+        .query("subscriptions")
+        .withIndex("by_organization_id", (q) => q.eq("organizationId", organization._id))
+        .first();
+      if (subscription) await ctx.db.patch("subscriptions", subscription._id, { plan: "pro" });
+      else {
+        await ctx.db.insert("subscriptions", {
+          organizationId: organization._id,
+          plan: "pro",
+          status: "active",
+          updatedAt: Date.now(),
+        });
+      }
+    });
+    await admin.mutation(api.private.widgetSettings.update, { voiceEnabled: true });
     await admin.mutation(api.private.knowledgeBase.addText, {
       title: "Refund policy",
       text: "Refunds are paid back to the original card within 5 business days of receiving the return.",
@@ -535,7 +573,10 @@ describe("voice calls", () => {
     });
     expect(transcript.page[0]).toMatchObject({ role: "ai", status: "complete" });
     expect(transcript.page[0]!.body).toMatch(/5 business days/);
-    const voice = await operator.query(api.private.conversations.list, { ...page, channel: "voice" });
+    const voice = await operator.query(api.private.conversations.list, {
+      ...page,
+      channel: "voice",
+    });
     expect(voice.page.map((c) => [c._id, c.channel])).toEqual([[call, "voice"]]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "../lib/conversations";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { vPaginationOpts } from "../lib/pagination";
+import { requireFeature } from "../lib/plans";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { LIMITS, vChannel, vConversationStatus, vCsat } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
@@ -51,6 +52,13 @@ export const create = visitorMutation({
   handler: async (ctx, args) => {
     await enforceRateLimit(ctx, "createConversation", ctx.session._id);
     const settings = await widgetSettingsOrDefaults(ctx, ctx.organizationId);
+    if (args.channel === "voice") {
+      // The widget only offers calls when voice is on; a client that asks anyway is refused the same way.
+      if (!settings.voiceEnabled) {
+        throw appError("FORBIDDEN", "Voice calls are not available here. Please use the chat.");
+      }
+      await requireFeature(ctx, ctx.organizationId, "voice", "Voice support");
+    }
     const now = Date.now();
     const conversationId = await ctx.db.insert("conversations", {
       organizationId: ctx.organizationId,
