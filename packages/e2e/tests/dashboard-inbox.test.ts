@@ -128,7 +128,7 @@ describe("the operators' inbox", () => {
     expect(await widget.locator("body").innerText()).not.toContain(note);
 
     // Resolve: the visitor is asked for a rating, and the rating reaches the contact panel.
-    await inbox.getByRole("button", { name: "Resolve" }).click();
+    await inbox.getByRole("button", { name: "Resolve", exact: true }).click();
     await inbox
       .getByTestId("conversation-title")
       .locator("..")
@@ -162,8 +162,8 @@ describe("the operators' inbox", () => {
     await item.click();
     await inbox.getByTestId("conversation-title").filter({ hasText: name }).waitFor();
 
-    await inbox.getByRole("button", { name: "Take over" }).click();
-    await inbox.getByRole("button", { name: "Hand back to AI" }).waitFor();
+    await inbox.getByRole("button", { name: "Take over", exact: true }).click();
+    await inbox.getByRole("button", { name: "Hand back to AI", exact: true }).waitFor();
     await inbox
       .locator('[data-role="event"]', { hasText: "took over from the AI agent" })
       .waitFor();

@@ -383,8 +383,8 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
               <div className="flex flex-col gap-1">
                 <Label htmlFor="voice-enabled">Voice calls</Label>
                 <p className="text-xs text-muted-foreground">
-                  Shows a call button in the widget. Calls themselves arrive with the voice
-                  integration; until then the widget tells visitors to use the chat.
+                  Shows a call button in the widget: visitors talk with the agent using their
+                  browser&apos;s speech, and the call appears in the inbox as a voice conversation.
                 </p>
               </div>
               {features.voice || values.voiceEnabled ? (
