@@ -7,6 +7,7 @@ import { makeFunctionReference } from "convex/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import type { LocalBackend } from "../src/index.js";
+import { TASKS_FIXTURE } from "./apps.js";
 import {
   createIssuer,
   FIXTURE_CONVEX_DIR,
@@ -119,11 +120,32 @@ describe("the site URL", () => {
 
 describe("an app without http.ts", () => {
   test("answers 404 on its site URL", async () => {
-    const parley = await startBackend();
+    const app = await startBackend({ convexDir: TASKS_FIXTURE });
     try {
-      const response = await fetch(`${parley.siteUrl}/anything`, { method: "POST" });
+      const response = await fetch(`${app.siteUrl}/anything`, { method: "POST" });
       expect(response.status).toBe(404);
       expect(await response.text()).toContain("no convex/http.ts");
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("Parley's own http.ts", () => {
+  test("routes its webhooks and answers 404 for any other path", async () => {
+    const parley = await startBackend();
+    try {
+      const unknown = await fetch(`${parley.siteUrl}/anything`, { method: "POST" });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toContain("No HttpAction routed for /anything");
+      // Routed, and refused: an unsigned delivery is not a Clerk event.
+      const unsigned = await fetch(`${parley.siteUrl}/webhooks/clerk`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(unsigned.status).not.toBe(404);
+      expect(unsigned.ok).toBe(false);
     } finally {
       await parley.close();
     }

@@ -124,6 +124,8 @@ describe("authentication", () => {
       name: "Organization org_me",
       role: "admin",
       plan: "free",
+      features: { voice: false, outboundWebhooks: false, apiKeys: false },
+      billing: { status: "active" },
       user: { name: "admin of org_me", email: "user_me@example.com" },
     });
   });
