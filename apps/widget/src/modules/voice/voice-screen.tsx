@@ -73,12 +73,10 @@ export function VoiceScreen({
         }
       : "skip",
   );
-  useSpokenAnswers(
-    transcript?.page,
-    state !== "failed" && conversationId !== null,
-    setState,
+  useSpokenAnswers(transcript?.page, state !== "failed" && conversationId !== null, setState, {
+    active,
     muted,
-  );
+  });
 
   // Hang up when the screen goes away (back button, closing the widget).
   useEffect(() => () => hangUp(), []);
@@ -264,7 +262,7 @@ function useSpokenAnswers(
   messages: MessageView[] | undefined,
   on: boolean,
   setState: (state: CallState) => void,
-  muted: { current: boolean },
+  call: { active: { current: boolean }; muted: { current: boolean } },
 ) {
   const spoken = useRef(new Map<string, number>());
   useEffect(() => {
@@ -278,11 +276,17 @@ function useSpokenAnswers(
       if (!words) continue;
       const utterance = new SpeechSynthesisUtterance(words);
       utterance.lang = navigator.language || "en-US";
-      utterance.onstart = () => setState("speaking");
+      // Only a call still on may change its state: a greeting that finishes after a failure
+      // must not turn the failed call back into "listening".
+      utterance.onstart = () => {
+        if (call.active.current) setState("speaking");
+      };
       utterance.onend = () => {
-        if (!speechSynthesis.pending) setState(muted.current ? "muted" : "listening");
+        if (call.active.current && !speechSynthesis.pending) {
+          setState(call.muted.current ? "muted" : "listening");
+        }
       };
       speechSynthesis.speak(utterance);
     }
-  }, [messages, on, setState, muted]);
+  }, [messages, on, setState, call]);
 }
