@@ -1,6 +1,7 @@
 import { v } from "convex/values";
 
 import { internalQuery } from "../_generated/server";
+import { displayName } from "../lib/conversations";
 import { requireMember } from "../lib/functions";
 import { vMemberRole } from "../lib/validators";
 
@@ -18,7 +19,7 @@ export const current = internalQuery({
     return {
       organizationId: member.organizationId,
       userId: member.user._id,
-      userName: member.user.name ?? member.user.email ?? "A team member",
+      userName: displayName(member.user),
       role: member.role,
     };
   },
