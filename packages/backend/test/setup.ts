@@ -5,8 +5,10 @@
  */
 import rateLimiter from "@convex-dev/rate-limiter/test";
 import { convexTest } from "convex-test";
+import { makeFunctionReference } from "convex/server";
 
 import { api } from "../convex/_generated/api";
+import type { Doc } from "../convex/_generated/dataModel";
 import schema from "../convex/schema";
 
 /** Every function module; an explicit list, since convex-test's documented glob matches nothing under vite 8. */
@@ -16,8 +18,9 @@ export const modules = import.meta.glob([
   "!../convex/**/*.d.ts",
 ]);
 
-export function setup() {
-  const t = convexTest(schema, modules);
+/** `extraModules` adds functions only a test defines (e.g. a deliberately careless handler). */
+export function setup(extraModules: Record<string, () => Promise<unknown>> = {}) {
+  const t = convexTest(schema, { ...modules, ...extraModules });
   rateLimiter.register(t);
   return t;
 }
@@ -73,14 +76,20 @@ export async function createVisitor(t: Test, orgId: string, name = "Visitor") {
   return sessionToken;
 }
 
-/** Every row of every table, for asserting that a rejected call wrote nothing. */
+/**
+ * Every row of every table, and every stored file's metadata (`_storage`),
+ * for asserting that a rejected call wrote nothing.
+ */
 export async function snapshotTables(t: Test) {
   return await t.run(async (ctx) => {
     const tables = Object.keys(schema.tables) as (keyof typeof schema.tables)[];
     const entries = await Promise.all(
       tables.map(async (table) => [table, await ctx.db.query(table).collect()] as const),
     );
-    return Object.fromEntries(entries);
+    const storage = await ctx.db.system.query("_storage").collect();
+    return { ...Object.fromEntries(entries), _storage: storage } as {
+      [T in keyof typeof schema.tables]: Doc<T>[];
+    } & { _storage: typeof storage };
   });
 }
 
@@ -126,4 +135,16 @@ export async function clientFunctions(): Promise<RegisteredFunction[]> {
     }
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Call a client-callable function by its name (`private/things:update`), as a client would. */
+export async function callFunction(
+  t: Pick<Test, "query" | "mutation" | "action">,
+  kind: RegisteredFunction["kind"],
+  name: string,
+  args: Record<string, unknown>,
+): Promise<unknown> {
+  if (kind === "query") return t.query(makeFunctionReference<"query">(name), args);
+  if (kind === "mutation") return t.mutation(makeFunctionReference<"mutation">(name), args);
+  return t.action(makeFunctionReference<"action">(name), args);
 }

@@ -16,7 +16,15 @@
  *
  * Every builder also enforces `lib/inputLimits.ts` (pass `limits` to allow a
  * longer string argument) and bounds a `paginationOpts` argument's page size
- * (`lib/pagination.ts`).
+ * (`lib/pagination.ts`), and refuses a definition without `args` and `returns`.
+ *
+ * Tenancy is structural: the `ctx.db` every builder hands its handler is
+ * wrapped with the row-level rules of `lib/tenancy.ts`, so another
+ * organization's document can be neither read nor written through it, even by
+ * id. The builders' own lookups (who is calling, which session) run before
+ * that, on the unwrapped database, since they establish the tenant. A handler
+ * that must read across organizations on purpose uses `ctx.unscopedDb`
+ * (read-only), which lint flags so each use carries a comment saying why.
  */
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
@@ -24,13 +32,21 @@ import { customAction, customMutation, customQuery } from "convex-helpers/server
 
 import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
-import { action, mutation, query, type QueryCtx } from "../_generated/server";
+import {
+  action,
+  mutation,
+  query,
+  type DatabaseReader,
+  type MutationCtx,
+  type QueryCtx,
+} from "../_generated/server";
 import { readOrgClaims, type OrgClaims } from "./auth";
 import { appError } from "./errors";
 import { assertInputLimits, type InputLimits } from "./inputLimits";
 import { removalOf } from "./organizations";
 import { withBoundedPage } from "./pagination";
 import { extendSession } from "./sessions";
+import { scopedReader, scopedWriter, tenantScope, type TenantScope } from "./tenancy";
 import { hashToken } from "./tokens";
 import { LIMITS, type MemberRole } from "./validators";
 
@@ -38,16 +54,33 @@ type Limits = { limits?: InputLimits };
 type RoleOption = Limits & { role?: MemberRole };
 
 /**
- * Wrap a custom builder so every function made with it checks its argument
- * sizes first and gets its page size bounded. The `limits` option is consumed
- * here and never reaches Convex.
+ * Where a builder was called from (`private/members.ts:42`), to name the
+ * function a refused definition belongs to: at definition time it has no
+ * other name yet.
+ */
+function definitionSite(): string {
+  const frames = (new Error().stack ?? "").split("\n").slice(1);
+  const caller = frames.find((frame) => !frame.includes("lib/functions"));
+  const site = caller?.match(/((?:public|private|system|lib)\/[\w./-]+:\d+)/)?.[1];
+  return site ?? caller?.trim() ?? "an unknown module";
+}
+
+/**
+ * Wrap a custom builder so every function made with it declares `args` and
+ * `returns` (a client-callable function must never return more than it says,
+ * e.g. a document with a secret in it), checks its argument sizes first and
+ * gets its page size bounded. The `limits` option is consumed here and never
+ * reaches Convex.
  */
 function withInputLimits<Builder>(builder: Builder): Builder {
   const wrapped = (definition: unknown) => {
-    if (typeof definition !== "object" || definition === null || !("args" in definition)) {
-      throw new Error(
-        "Parley functions must declare `args` (and `returns` in public/ and private/).",
-      );
+    for (const field of ["args", "returns"]) {
+      if (typeof definition !== "object" || definition === null || !(field in definition)) {
+        throw new Error(
+          `The function defined at ${definitionSite()} has no \`${field}\` validator: ` +
+            "every public/ and private/ function declares `args` and `returns`.",
+        );
+      }
     }
     const { limits, handler, ...rest } = definition as unknown as Limits & {
       handler: (ctx: unknown, args: Record<string, unknown>) => unknown;
@@ -135,30 +168,77 @@ export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined)
   };
 }
 
+/**
+ * The database a handler gets: `db` wrapped with the caller's row-level
+ * rules, and `unscopedDb`, the unwrapped reader, for the few deliberate
+ * lookups across organizations (lint asks each use to say why).
+ */
+function scopedDatabases(ctx: QueryCtx, scope: Omit<TenantScope, "db" | "memo">) {
+  return {
+    db: scopedReader(tenantScope(ctx.db, scope)),
+    unscopedDb: ctx.db as DatabaseReader,
+  };
+}
+
+function scopedWritableDatabases(ctx: MutationCtx, scope: Omit<TenantScope, "db" | "memo">) {
+  return {
+    db: scopedWriter(ctx.db, tenantScope(ctx.db, scope)),
+    unscopedDb: ctx.db as DatabaseReader,
+  };
+}
+
+/** A member's scope: their organization, and their own `users` row. */
+function memberScope(member: { organizationId: Id<"organizations">; identity: UserIdentity }) {
+  return {
+    organizationId: member.organizationId,
+    tokenIdentifier: member.identity.tokenIdentifier,
+  };
+}
+
+/**
+ * `bootstrap` only: the organization may not exist yet, so its rules go by the
+ * organization's public id from the token's claims.
+ */
 export const memberMutation = withInputLimits(
   customMutation(mutation, {
     args: {},
-    input: async (ctx, _args, _options: Limits) => ({ ctx: await requireIdentity(ctx), args: {} }),
+    input: async (ctx, _args, _options: Limits) => {
+      const member = await requireIdentity(ctx);
+      return {
+        ctx: {
+          ...member,
+          ...scopedWritableDatabases(ctx, {
+            organizationId: null,
+            orgExternalId: member.claims.orgExternalId,
+            tokenIdentifier: member.identity.tokenIdentifier,
+          }),
+        },
+        args: {},
+      };
+    },
   }),
 );
 
 export const orgQuery = withInputLimits(
   customQuery(query, {
     args: {},
-    input: async (ctx, _args, { role }: RoleOption) => ({
-      ctx: await requireMember(ctx, role),
-      args: {},
-    }),
+    input: async (ctx, _args, { role }: RoleOption) => {
+      const member = await requireMember(ctx, role);
+      return { ctx: { ...member, ...scopedDatabases(ctx, memberScope(member)) }, args: {} };
+    },
   }),
 );
 
 export const orgMutation = withInputLimits(
   customMutation(mutation, {
     args: {},
-    input: async (ctx, _args, { role }: RoleOption) => ({
-      ctx: await requireMember(ctx, role),
-      args: {},
-    }),
+    input: async (ctx, _args, { role }: RoleOption) => {
+      const member = await requireMember(ctx, role);
+      return {
+        ctx: { ...member, ...scopedWritableDatabases(ctx, memberScope(member)) },
+        args: {},
+      };
+    },
   }),
 );
 
@@ -212,20 +292,29 @@ const widgetArgs = { organizationId: v.string() };
 export const widgetQuery = withInputLimits(
   customQuery(query, {
     args: widgetArgs,
-    input: async (ctx, { organizationId }, _options: Limits) => ({
-      ctx: { organization: await requireOrganization(ctx, organizationId) },
-      args: {},
-    }),
+    input: async (ctx, { organizationId }, _options: Limits) => {
+      const organization = await requireOrganization(ctx, organizationId);
+      return {
+        ctx: { organization, ...scopedDatabases(ctx, { organizationId: organization._id }) },
+        args: {},
+      };
+    },
   }),
 );
 
 export const widgetMutation = withInputLimits(
   customMutation(mutation, {
     args: widgetArgs,
-    input: async (ctx, { organizationId }, _options: Limits) => ({
-      ctx: { organization: await requireOrganization(ctx, organizationId) },
-      args: {},
-    }),
+    input: async (ctx, { organizationId }, _options: Limits) => {
+      const organization = await requireOrganization(ctx, organizationId);
+      return {
+        ctx: {
+          organization,
+          ...scopedWritableDatabases(ctx, { organizationId: organization._id }),
+        },
+        args: {},
+      };
+    },
   }),
 );
 
@@ -270,13 +359,17 @@ async function requireSession(ctx: QueryCtx, sessionToken: string, now?: number)
 /** Calls from a visitor holding a session token; the organization is the session's. */
 const visitorArgs = { sessionToken: v.string() };
 
+/** Visitors' rules also narrow session-owned rows (conversations, messages, …) to their session. */
 export const visitorQuery = withInputLimits(
   customQuery(query, {
     args: visitorArgs,
-    input: async (ctx, { sessionToken }, _options: Limits) => ({
-      ctx: await requireSession(ctx, sessionToken),
-      args: {},
-    }),
+    input: async (ctx, { sessionToken }, _options: Limits) => {
+      const { session, organizationId } = await requireSession(ctx, sessionToken);
+      return {
+        ctx: { session, organizationId, ...scopedDatabases(ctx, { organizationId, session }) },
+        args: {},
+      };
+    },
   }),
 );
 
@@ -286,9 +379,18 @@ export const visitorMutation = withInputLimits(
     args: visitorArgs,
     input: async (ctx, { sessionToken }, _options: Limits) => {
       const now = Date.now();
-      const { session, organizationId } = await requireSession(ctx, sessionToken, now);
-      const expiresAt = await extendSession(ctx, session, now);
-      return { ctx: { session: { ...session, expiresAt }, organizationId }, args: {} };
+      const found = await requireSession(ctx, sessionToken, now);
+      const expiresAt = await extendSession(ctx, found.session, now);
+      const session = { ...found.session, expiresAt };
+      const organizationId = found.organizationId;
+      return {
+        ctx: {
+          session,
+          organizationId,
+          ...scopedWritableDatabases(ctx, { organizationId, session }),
+        },
+        args: {},
+      };
     },
   }),
 );

@@ -134,7 +134,11 @@ export const add = orgMutation({
     // The same issuer signs the new member's tokens, so this is the identifier
     // their first sign-in (organizations.bootstrap) will find.
     const tokenIdentifier = `${ctx.identity.issuer}|${externalId}`;
-    let user = await ctx.db
+    // Across organizations on purpose: a person has one `users` row however many
+    // organizations they belong to, so an existing account is linked, not duplicated
+    // (the email check below keeps this from revealing anyone).
+    // eslint-disable-next-line no-restricted-properties
+    let user = await ctx.unscopedDb
       .query("users")
       .withIndex("by_token_identifier", (q) => q.eq("tokenIdentifier", tokenIdentifier))
       .unique();
@@ -147,7 +151,9 @@ export const add = orgMutation({
       }
     } else {
       const id = await ctx.db.insert("users", { tokenIdentifier, externalId, name, email });
-      user = (await ctx.db.get("users", id))!;
+      // The row just inserted: not yet a member, so the scoped reader would not show it.
+      // eslint-disable-next-line no-restricted-properties
+      user = (await ctx.unscopedDb.get("users", id))!;
     }
 
     const existing = await ctx.db

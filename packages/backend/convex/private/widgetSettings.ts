@@ -147,7 +147,10 @@ export const setLogo = orgMutation({
     if (storageId === settings.logoStorageId) return null;
     if (storageId) {
       const file = await ctx.db.system.get("_storage", storageId);
-      const usedElsewhere = await ctx.db
+      // Across organizations on purpose: a file another organization's widget uses is
+      // refused, and the scoped reader would hide exactly that widget.
+      // eslint-disable-next-line no-restricted-properties
+      const usedElsewhere = await ctx.unscopedDb
         .query("widgetSettings")
         .withIndex("by_logo_storage_id", (q) => q.eq("logoStorageId", storageId))
         .first();
