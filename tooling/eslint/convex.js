@@ -5,7 +5,15 @@
  * - `public/` (widget visitors) may only use the visitor/widget builders;
  * - `private/` (dashboard members) may only use the member/org builders;
  * - `system/` may only register internal functions;
+ * - nowhere else (top-level files such as `http.ts` and `crons.ts`, `lib/`,
+ *   tests) imports the raw client-callable builders: only `lib/functions.ts`;
+ * - a `public/` or `private/` definition without `returns` fails (the
+ *   builders also refuse it at runtime), and each use of `ctx.unscopedDb`
+ *   (reads past the row-level rules) needs a disable comment saying why;
  * - only `lib/env.ts` reads `process.env`.
+ *
+ * Every file in `convex/` is linted, tests included (only `_generated/` is
+ * ignored, by the base config).
  */
 import convexPlugin from "@convex-dev/eslint-plugin";
 import { defineConfig } from "eslint/config";
@@ -50,8 +58,48 @@ export const convexConfig = defineConfig(
     rules: { "@convex-dev/no-process-env": "off" },
   },
   {
+    // Client-callable functions are made only by the builders in lib/functions.ts.
+    files: ["**/convex/**/*.ts"],
+    ignores: ["**/convex/lib/functions.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: forbid({
+            server: ["query", "mutation", "action"],
+            functions: [],
+            message:
+              "Client-callable functions live in public/ or private/ and use the builders from lib/functions.",
+          }),
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/convex/public/**/*.ts", "**/convex/private/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.name=/^(org|member|visitor|widget)(Query|Mutation|Action)$/] > ObjectExpression:not(:has(> Property[key.name='returns']))",
+          message:
+            "public/ and private/ functions declare `returns` (what they may hand a client).",
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "ctx",
+          property: "unscopedDb",
+          message:
+            "ctx.unscopedDb reads past the organization's row-level rules (lib/tenancy.ts): disable this line with a comment saying why it must.",
+        },
+      ],
+    },
+  },
+  {
     files: ["**/convex/public/**/*.ts"],
-    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -68,7 +116,6 @@ export const convexConfig = defineConfig(
   },
   {
     files: ["**/convex/private/**/*.ts"],
-    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -84,7 +131,6 @@ export const convexConfig = defineConfig(
   },
   {
     files: ["**/convex/system/**/*.ts"],
-    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -420,10 +420,8 @@ describe("bad input", () => {
       const caller = spec.as === "admin" ? asAdmin(w.t, "org_a") : w.t;
       const before = await snapshotTables(w.t);
       const error = await rejection(callFunction(caller, kind, name, oversized(w)));
-      expect(error).toMatchObject({
-        code: "INVALID_INPUT",
-        message: expect.stringMatching(/too long|too many/),
-      });
+      expect(error.code).toBe("INVALID_INPUT");
+      expect(error.message).toMatch(/too long|too many/);
       expect(await snapshotTables(w.t)).toEqual(before);
     });
   }

@@ -6,8 +6,11 @@
  *
  * Runs Parley's real functions on the local backend's engine, in memory,
  * and counts what each query execution was handed or fetched by id (the
- * read sets the engine records for reactivity, readSet.ts). Prints figures;
- * asserts nothing.
+ * read sets the engine records for reactivity, readSet.ts), and how long one
+ * execution takes (median of `TIMED_RUNS`, which includes the row-level rules
+ * the builders apply, lib/tenancy.ts). Prints figures; asserts nothing.
+ * `PARLEY_BENCH_CONVEX_DIR` runs another copy of the functions (e.g. an older
+ * checkout) for a before/after comparison.
  */
 import type { DataModel, Id } from "@parley/backend/dataModel";
 import type { GenericMutationCtx } from "convex/server";
@@ -18,9 +21,12 @@ import { collectReads, ReadSet } from "../src/readSet.js";
 
 const ORG = "org_inbox_bench";
 const PAGE = { numItems: 25, cursor: null };
-const SIZES = [1_000, 100_000];
+/** Organization sizes measured; `PARLEY_BENCH_SIZES=1000` for a quick timing comparison. */
+const SIZES = process.env.PARLEY_BENCH_SIZES?.split(",").map(Number) ?? [1_000, 100_000];
 /** Conversations inserted per transaction while seeding. */
 const BATCH = 2_000;
+/** Executions per query timed at each size; the median is printed. */
+const TIMED_RUNS = 30;
 
 function member(role: "admin" | "operator"): Caller {
   const subject = `${role}_${ORG}`;
@@ -44,7 +50,7 @@ const typed = (ctx: SystemCtx) => ctx as unknown as GenericMutationCtx<DataModel
 const operator = member("operator");
 
 const engine = await Engine.start({
-  convexDir: defaultConvexDir(),
+  convexDir: process.env.PARLEY_BENCH_CONVEX_DIR ?? defaultConvexDir(),
   enforceLimits: false,
   pollIntervalMs: 0,
 });
@@ -65,6 +71,18 @@ async function reads(udfPath: string, args: Record<string, unknown>) {
   const set = new ReadSet();
   await collectReads(set, () => call("query", udfPath, args, operator));
   return { documents: set.documentCount, whole: set.wholeTables };
+}
+
+/** Median wall time of one execution, in milliseconds. */
+async function medianMs(udfPath: string, args: Record<string, unknown>) {
+  const times: number[] = [];
+  for (let i = 0; i < TIMED_RUNS; i++) {
+    const started = performance.now();
+    await call("query", udfPath, args, operator);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
 }
 
 await call("mutation", "private/organizations:bootstrap", {}, admin);
@@ -198,6 +216,7 @@ const QUERIES: { name: string; udfPath: string; args: () => Record<string, unkno
 ];
 
 const figures = new Map<string, number[]>();
+const timings = new Map<string, number[]>();
 for (const size of SIZES) {
   const started = performance.now();
   await seedTo(size);
@@ -208,6 +227,8 @@ for (const size of SIZES) {
     const { documents, whole } = await reads(query.udfPath, query.args());
     if (whole.length > 0) console.log(`  ${query.name} reads whole tables: ${whole.join(", ")}`);
     figures.set(query.name, [...(figures.get(query.name) ?? []), documents]);
+    const ms = await medianMs(query.udfPath, query.args());
+    timings.set(query.name, [...(timings.get(query.name) ?? []), ms]);
   }
 }
 
@@ -217,11 +238,16 @@ console.log(
 );
 let worst = 0;
 for (const [name, [small, large]] of figures) {
-  const ratio = large! / Math.max(1, small!);
+  const ratio = (large ?? small!) / Math.max(1, small!);
   worst = Math.max(worst, ratio);
   console.log(
-    `${name.padEnd(38)}${String(small).padStart(10)}${String(large).padStart(10)}${ratio.toFixed(2).padStart(10)}`,
+    `${name.padEnd(38)}${String(small).padStart(10)}${String(large ?? "").padStart(10)}${ratio.toFixed(2).padStart(10)}`,
   );
 }
 console.log(`\nworst ratio ${worst.toFixed(2)} (goal ≤ 1.05)`);
+
+console.log(`\nmedian ms per execution (${TIMED_RUNS} runs):`);
+for (const [name, ms] of timings) {
+  console.log(`${name.padEnd(38)}${ms.map((m) => m.toFixed(2).padStart(10)).join("")}`);
+}
 await engine.close();

@@ -82,7 +82,7 @@ function withInputLimits<Builder>(builder: Builder): Builder {
         );
       }
     }
-    const { limits, handler, ...rest } = definition as unknown as Limits & {
+    const { limits, handler, ...rest } = definition as Limits & {
       handler: (ctx: unknown, args: Record<string, unknown>) => unknown;
     };
     return (builder as (definition: unknown) => unknown)({
@@ -176,7 +176,7 @@ export async function requireMember(ctx: QueryCtx, role: MemberRole | undefined)
 function scopedDatabases(ctx: QueryCtx, scope: Omit<TenantScope, "db" | "memo">) {
   return {
     db: scopedReader(tenantScope(ctx.db, scope)),
-    unscopedDb: ctx.db as DatabaseReader,
+    unscopedDb: ctx.db,
   };
 }
 

@@ -97,7 +97,7 @@ const fn = <Kind extends "query" | "mutation">(name: keyof typeof careless) =>
   makeFunctionReference<Kind>(`private/carelessProbe:${name}`);
 
 async function world() {
-  const t = setup({ "../convex/private/carelessProbe.ts": async () => careless });
+  const t = setup({ "../convex/private/carelessProbe.ts": () => Promise.resolve(careless) });
   const orgA = await createOrganization(t, "org_a");
   const orgB = await createOrganization(t, "org_b");
   const visitorA = await createVisitor(t, "org_a", "Ada");
@@ -150,7 +150,8 @@ describe("row-level rules", () => {
     // Table scans skip them too.
     const seenByB = new Set<string>();
     for (const table of Object.keys(schema.tables)) {
-      for (const id of await asB.query(fn<"query">("readAll"), { table })) seenByB.add(id);
+      const ids = (await asB.query(fn<"query">("readAll"), { table })) as string[];
+      for (const id of ids) seenByB.add(id);
     }
     expect(rowsOfA.filter(({ id }) => seenByB.has(id))).toEqual([]);
   });
@@ -207,7 +208,7 @@ describe("builders", () => {
     ];
     for (const builder of builders) {
       expect(() =>
-        (builder as (definition: unknown) => unknown)({ args: {}, handler: async () => null }),
+        (builder as (definition: unknown) => unknown)({ args: {}, handler: () => null }),
       ).toThrow(/lib\/tenancy\.test\.ts:\d+ has no `returns` validator/);
     }
   });
@@ -216,7 +217,7 @@ describe("builders", () => {
     expect(() =>
       (orgQuery as (definition: unknown) => unknown)({
         returns: v.null(),
-        handler: async () => null,
+        handler: () => null,
       }),
     ).toThrow(/has no `args` validator/);
   });

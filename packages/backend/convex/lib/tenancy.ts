@@ -148,31 +148,40 @@ const conversationOwned = everyAccess(
 );
 
 /** Never reachable from a client-callable function. */
-const internalOnly = everyAccess(async () => false);
+const internalOnly = everyAccess(() => Promise.resolve(false));
+
+/** The caller's own organization row (by its public id in `bootstrap`, before it may exist). */
+const isOwnOrganizationRow = (
+  scope: TenantScope,
+  doc: Pick<Doc<"organizations">, "_id" | "externalId">,
+) =>
+  Promise.resolve(
+    doc._id === scope.organizationId ||
+      (scope.orgExternalId !== undefined && doc.externalId === scope.orgExternalId),
+  );
+
+/** A member's own `users` row. */
+const isSelf = (scope: TenantScope, doc: Pick<Doc<"users">, "tokenIdentifier">) =>
+  scope.tokenIdentifier !== undefined && doc.tokenIdentifier === scope.tokenIdentifier;
 
 export const TABLE_RULES: TableRules = {
   organizations: {
-    read: async (scope, doc) =>
-      doc._id === scope.organizationId ||
-      (scope.orgExternalId !== undefined && doc.externalId === scope.orgExternalId),
-    modify: async (scope, doc) =>
-      doc._id === scope.organizationId ||
-      (scope.orgExternalId !== undefined && doc.externalId === scope.orgExternalId),
+    read: isOwnOrganizationRow,
+    modify: isOwnOrganizationRow,
     // Only `bootstrap` creates an organization: the one its caller's token names.
-    insert: async (scope, doc) =>
-      scope.organizationId === null &&
-      scope.orgExternalId !== undefined &&
-      doc.externalId === scope.orgExternalId,
+    insert: (scope, doc) =>
+      Promise.resolve(
+        scope.organizationId === null &&
+          scope.orgExternalId !== undefined &&
+          doc.externalId === scope.orgExternalId,
+      ),
   },
   users: {
-    read: async (scope, doc) =>
-      (scope.tokenIdentifier !== undefined && doc.tokenIdentifier === scope.tokenIdentifier) ||
-      (await isColleague(scope, doc)),
+    read: async (scope, doc) => isSelf(scope, doc) || (await isColleague(scope, doc)),
     // Users are shared across organizations: nobody edits someone else's profile.
-    modify: async (scope, doc) =>
-      scope.tokenIdentifier !== undefined && doc.tokenIdentifier === scope.tokenIdentifier,
+    modify: (scope, doc) => Promise.resolve(isSelf(scope, doc)),
     // Members create users (their own at sign-in, or a colleague in `members.add`); visitors never do.
-    insert: async (scope) => scope.tokenIdentifier !== undefined,
+    insert: (scope) => Promise.resolve(scope.tokenIdentifier !== undefined),
   },
   memberships: organizationOwned,
   membershipRemovals: organizationOwned,
