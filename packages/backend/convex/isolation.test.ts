@@ -111,21 +111,6 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(JSON.stringify(onBsSite)).not.toContain("a.example.com");
   },
 
-  "public/contactSessions:create": async ({ t, rowsOfA }) => {
-    const before = await rowsOfA();
-    const { sessionToken } = await t.mutation(api.public.contactSessions.create, {
-      organizationId: "org_b",
-      metadata: {},
-    });
-    expect(await rowsOfA()).toEqual(before);
-    // A session made on B's widget opens nothing on A's.
-    expect(
-      await t.query(api.public.contactSessions.validate, { organizationId: "org_a", sessionToken }),
-    ).toEqual({
-      valid: false,
-    });
-  },
-
   "public/contactSessions:validate": async ({ t, visitorB }) => {
     expect(
       await t.query(api.public.contactSessions.validate, {

@@ -149,6 +149,11 @@ export default defineSchema({
     expired: v.optional(v.literal(true)),
     /** Name and email, for the inbox's search (a search index has one field). */
     searchText: v.optional(v.string()),
+    /**
+     * A hash of the address the session was created from (`lib/clientAddress.ts`),
+     * so the visitor's later calls count against that address's limits too.
+     */
+    clientKey: v.optional(v.string()),
   })
     .index("by_token_hash", ["tokenHash"])
     .index("by_organization_id", ["organizationId"])

@@ -22,6 +22,7 @@ import type * as lib_allowedDomains from "../lib/allowedDomains.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_auth from "../lib/auth.js";
 import type * as lib_clerkEvents from "../lib/clerkEvents.js";
+import type * as lib_clientAddress from "../lib/clientAddress.js";
 import type * as lib_conversations from "../lib/conversations.js";
 import type * as lib_embeddings from "../lib/embeddings.js";
 import type * as lib_env from "../lib/env.js";
@@ -95,6 +96,7 @@ declare const fullApi: ApiFromModules<{
   "lib/audit": typeof lib_audit;
   "lib/auth": typeof lib_auth;
   "lib/clerkEvents": typeof lib_clerkEvents;
+  "lib/clientAddress": typeof lib_clientAddress;
   "lib/conversations": typeof lib_conversations;
   "lib/embeddings": typeof lib_embeddings;
   "lib/env": typeof lib_env;

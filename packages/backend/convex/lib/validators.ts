@@ -51,6 +51,15 @@ export const vSessionMetadata = v.object({
 });
 export type SessionMetadata = Infer<typeof vSessionMetadata>;
 
+/** What the widget sends to start a visitor session (`POST /widget/sessions`, see `http.ts`). */
+export const vNewSession = v.object({
+  organizationId: v.string(),
+  name: v.optional(v.string()),
+  email: v.optional(v.string()),
+  metadata: vSessionMetadata,
+});
+export type NewSession = Infer<typeof vNewSession>;
+
 export const vConversationStatus = v.union(
   v.literal("unresolved"),
   v.literal("escalated"),

@@ -2,7 +2,80 @@ import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
 import { internalMutation } from "../_generated/server";
-import { scheduleExpiry } from "../lib/sessions";
+import { appError } from "../lib/errors";
+import { assertInputLimits } from "../lib/inputLimits";
+import { enforceRateLimit } from "../lib/rateLimits";
+import { scheduleExpiry, SESSION_TTL_MS } from "../lib/sessions";
+import { generateToken, hashToken } from "../lib/tokens";
+import { LIMITS, vNewSession } from "../lib/validators";
+import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Start a visitor session for an organization's widget, for the caller whose
+ * address hashes to `clientKey`. Only `POST /widget/sessions` (`http.ts`)
+ * calls this: an HTTP action is the one place the caller's address is known,
+ * so the per-address limit, which keeps one client from using up the
+ * organization's ceiling for everyone else, can only be applied there.
+ * Returns the session token (shown once; only its hash is stored).
+ */
+export const create = internalMutation({
+  args: { session: vNewSession, clientKey: v.string() },
+  returns: v.object({ sessionToken: v.string(), expiresAt: v.number() }),
+  handler: async (ctx, { session: args, clientKey }) => {
+    assertInputLimits(
+      { ...args },
+      {
+        organizationId: LIMITS.organizationId,
+        name: LIMITS.name,
+        email: LIMITS.email,
+        metadata: LIMITS.url,
+      },
+    );
+    const organization = await ctx.db
+      .query("organizations")
+      .withIndex("by_external_id", (q) => q.eq("externalId", args.organizationId))
+      .unique();
+    if (!organization || organization.deletedAt !== undefined) {
+      throw appError("NOT_FOUND", "This support widget is not configured.");
+    }
+    const organizationId = organization._id;
+    const settings = await widgetSettingsOrDefaults(ctx, organizationId);
+
+    const name = args.name?.trim() || undefined;
+    const email = args.email?.trim().toLowerCase() || undefined;
+    if (settings.preChatFields.name === "required" && !name) {
+      throw appError("INVALID_INPUT", "Please enter your name.");
+    }
+    if (settings.preChatFields.email === "required" && !email) {
+      throw appError("INVALID_INPUT", "Please enter your email address.");
+    }
+    if (email && !EMAIL.test(email)) {
+      throw appError("INVALID_INPUT", "Please enter a valid email address.");
+    }
+
+    // The caller's own limit first: a flood from one address is refused before
+    // it touches the organization's ceiling, so other visitors still get in.
+    await enforceRateLimit(ctx, "createSessionPerAddress", clientKey);
+    await enforceRateLimit(ctx, "createSession", organizationId);
+
+    const sessionToken = generateToken();
+    const expiresAt = Date.now() + SESSION_TTL_MS;
+    const sessionId = await ctx.db.insert("contactSessions", {
+      organizationId,
+      tokenHash: await hashToken(sessionToken),
+      name,
+      email,
+      metadata: args.metadata,
+      expiresAt,
+      clientKey,
+      ...(name || email ? { searchText: [name, email].filter(Boolean).join(" ") } : {}),
+    });
+    await scheduleExpiry(ctx, sessionId, expiresAt);
+    return { sessionToken, expiresAt };
+  },
+});
 
 /**
  * A session's expiry job (scheduled when it is created): marks it expired, or,
