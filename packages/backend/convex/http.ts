@@ -99,7 +99,9 @@ function errorResponse(data: AppErrorData, status = STATUS[data.code] ?? 500) {
 http.route({
   path: VISITOR_SESSIONS_PATH,
   method: "OPTIONS",
-  handler: httpAction(() => Promise.resolve(new Response(null, { status: 204, headers: corsHeaders() }))),
+  handler: httpAction(() =>
+    Promise.resolve(new Response(null, { status: 204, headers: corsHeaders() })),
+  ),
 });
 
 http.route({
@@ -116,7 +118,10 @@ http.route({
     try {
       body = await request.json();
     } catch {
-      return errorResponse({ code: "INVALID_INPUT", message: "The request body is not valid JSON." });
+      return errorResponse({
+        code: "INVALID_INPUT",
+        message: "The request body is not valid JSON.",
+      });
     }
     if (!validate(vNewSession, body)) {
       return errorResponse({ code: "INVALID_INPUT", message: "The session request is malformed." });

@@ -162,7 +162,22 @@ export default defineSchema({
 
   conversations: defineTable({
     organizationId: v.id("organizations"),
+    /**
+     * The visitor's session. Expired sessions are deleted (a daily cron,
+     * `system/contactSessions.deleteExpired`); the id then points nowhere and
+     * `contact` holds what the team still needs to see.
+     */
     contactSessionId: v.id("contactSessions"),
+    /** The visitor's details, copied here when their session is deleted. */
+    contact: v.optional(
+      v.object({
+        name: v.optional(v.string()),
+        email: v.optional(v.string()),
+        metadata: vSessionMetadata,
+        /** When the session started (its creation time). */
+        startedAt: v.number(),
+      }),
+    ),
     status: vConversationStatus,
     channel: vChannel,
     assigneeId: v.optional(v.id("users")),

@@ -100,6 +100,13 @@ export type RateLimitName =
   | "organizationMessages"
   | "rateConversation";
 
+/** Limits keyed by a visitor session's id: their state goes when the session is deleted. */
+export const PER_SESSION_LIMITS = [
+  "createConversation",
+  "sendMessage",
+  "rateConversation",
+] as const;
+
 /** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
 export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {
   const status = await rateLimiter.limit(ctx, name, { key });

@@ -97,8 +97,7 @@ describe("POST /widget/sessions", () => {
     const t = setup();
     await createOrganization(t, "org_a");
     const before = await snapshotTables(t);
-    const post = (init: RequestInit) =>
-      t.fetch("/widget/sessions", { method: "POST", ...init });
+    const post = (init: RequestInit) => t.fetch("/widget/sessions", { method: "POST", ...init });
     const json = { "Content-Type": "application/json" };
 
     const plain = await post({ body: JSON.stringify({ organizationId: "org_a", metadata }) });
@@ -115,7 +114,11 @@ describe("POST /widget/sessions", () => {
         message: "The session request is malformed.",
       });
     }
-    const tooLong = await postSession(t, { organizationId: "org_a", name: "x".repeat(500), metadata });
+    const tooLong = await postSession(t, {
+      organizationId: "org_a",
+      name: "x".repeat(500),
+      metadata,
+    });
     expect(tooLong.status).toBe(400);
     expect(await tooLong.json()).toMatchObject({ code: "INVALID_INPUT" });
     const unknown = await postSession(t, { organizationId: "org_nope", metadata });
@@ -168,9 +171,13 @@ describe("POST /widget/sessions", () => {
     const t = setup();
     await createOrganization(t, "org_a");
     for (let i = 0; i < RATE_LIMITS.createSessionPerAddress.capacity; i++) {
-      expect((await postSession(t, { organizationId: "org_a", metadata: {} }, null)).status).toBe(200);
+      expect((await postSession(t, { organizationId: "org_a", metadata: {} }, null)).status).toBe(
+        200,
+      );
     }
-    expect((await postSession(t, { organizationId: "org_a", metadata: {} }, null)).status).toBe(429);
+    expect((await postSession(t, { organizationId: "org_a", metadata: {} }, null)).status).toBe(
+      429,
+    );
     expect((await postSession(t, { organizationId: "org_a", metadata: {} })).status).toBe(200);
   });
 
@@ -204,7 +211,9 @@ describe("POST /widget/sessions", () => {
     await createOrganization(t, "org_a");
     await createOrganization(t, "org_b");
     const { sessionToken } = await startSession(t, { organizationId: "org_b" });
-    const stored = await t.run(async (ctx) => (await ctx.db.query("contactSessions").collect())[0]!);
+    const stored = await t.run(
+      async (ctx) => (await ctx.db.query("contactSessions").collect())[0]!,
+    );
     const orgB = await t.run(async (ctx) =>
       ctx.db
         .query("organizations")
@@ -246,9 +255,9 @@ describe("client addresses", () => {
     expect(clientAddress(request({}))).toBeNull();
     vi.stubEnv("PARLEY_CLIENT_ADDRESS_HEADER", "CF-Connecting-IP");
     try {
-      expect(clientAddress(request({ "CF-Connecting-IP": "5.6.7.8", "X-Forwarded-For": "1.2.3.4" }))).toBe(
-        "5.6.7.8",
-      );
+      expect(
+        clientAddress(request({ "CF-Connecting-IP": "5.6.7.8", "X-Forwarded-For": "1.2.3.4" })),
+      ).toBe("5.6.7.8");
     } finally {
       vi.unstubAllEnvs();
     }

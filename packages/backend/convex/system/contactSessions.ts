@@ -1,12 +1,14 @@
 import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
-import { internalMutation } from "../_generated/server";
+import type { Doc } from "../_generated/dataModel";
+import { internalMutation, type MutationCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { assertInputLimits } from "../lib/inputLimits";
-import { enforceRateLimit } from "../lib/rateLimits";
+import { enforceRateLimit, PER_SESSION_LIMITS, rateLimiter } from "../lib/rateLimits";
 import { scheduleExpiry, SESSION_TTL_MS } from "../lib/sessions";
 import { generateToken, hashToken } from "../lib/tokens";
+import { clearTyping } from "../lib/typing";
 import { LIMITS, vNewSession } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
@@ -121,5 +123,58 @@ export const sweepExpired = internalMutation({
     const done = due.length < SWEEP_BATCH;
     if (!done) await ctx.scheduler.runAfter(0, internal.system.contactSessions.sweepExpired, {});
     return { expired: due.length, done };
+  },
+});
+
+/** Expired sessions deleted per transaction by `deleteExpired`. */
+const DELETE_BATCH = 50;
+
+/**
+ * Delete one expired session and what only it refers to: the visitor's typing
+ * rows and the rate-limit state kept per session. Its conversations and their
+ * messages stay, each with a copy of the contact's details (`contact`), since
+ * the team still reads them. The conversations of one session are few (new
+ * ones are rate-limited per session), so they are read in one go.
+ */
+async function deleteSession(ctx: MutationCtx, session: Doc<"contactSessions">) {
+  const conversations = await ctx.db
+    .query("conversations")
+    .withIndex("by_contact_session_id_and_last_message_at", (q) =>
+      q.eq("contactSessionId", session._id),
+    )
+    .collect();
+  const contact = {
+    ...(session.name ? { name: session.name } : {}),
+    ...(session.email ? { email: session.email } : {}),
+    metadata: session.metadata,
+    startedAt: session._creationTime,
+  };
+  for (const conversation of conversations) {
+    await ctx.db.patch("conversations", conversation._id, { contact });
+    await clearTyping(ctx, conversation._id, "visitor");
+  }
+  for (const name of PER_SESSION_LIMITS) {
+    await rateLimiter.reset(ctx, name, { key: session._id });
+  }
+  await ctx.db.delete("contactSessions", session._id);
+}
+
+/**
+ * The daily clean-up (crons.ts): delete every session already marked expired,
+ * a batch per transaction. A deleted session leaves the index range, so the
+ * next batch needs no cursor.
+ */
+export const deleteExpired = internalMutation({
+  args: {},
+  returns: v.object({ deleted: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    const expired = await ctx.db
+      .query("contactSessions")
+      .withIndex("by_expired_and_expires_at", (q) => q.eq("expired", true))
+      .take(DELETE_BATCH);
+    for (const session of expired) await deleteSession(ctx, session);
+    const done = expired.length < DELETE_BATCH;
+    if (!done) await ctx.scheduler.runAfter(0, internal.system.contactSessions.deleteExpired, {});
+    return { deleted: expired.length, done };
   },
 });
