@@ -400,6 +400,22 @@ export default defineSchema({
   }).index("by_organization_id_and_period", ["organizationId", "period"]),
 
   /**
+   * The organization's AI replies in the current clock hour (one row per
+   * organization, reset when the hour changes), and the budget windows whose
+   * "nearly used" notification was already sent (`lib/aiBudget.ts`).
+   */
+  aiBudgets: defineTable({
+    organizationId: v.id("organizations"),
+    /** Start of the hour `repliesThisHour` counts (ms, UTC). */
+    hourStart: v.number(),
+    repliesThisHour: v.number(),
+    /** The hour whose budget warning was sent. */
+    warnedHourStart: v.optional(v.number()),
+    /** The billing period (`2026-12`) whose budget warning was sent. */
+    warnedPeriod: v.optional(v.string()),
+  }).index("by_organization_id", ["organizationId"]),
+
+  /**
    * Things the team should act on (a visitor asked for a human, …), one feed
    * per organization; each member's read position is on their membership.
    */

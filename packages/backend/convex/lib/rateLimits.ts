@@ -26,7 +26,7 @@
  * (one per visitor, fine), the session row only when its expiry slides (at
  * most every half lifetime, `lib/sessions.ts`); no per-organization counters.
  */
-import { HOUR, MINUTE, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import { DAY, HOUR, MINUTE, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 
 import { PLANS } from "./plans";
 
@@ -67,6 +67,11 @@ export const RATE_LIMITS = {
     capacity: 300,
     shards: 10,
   },
+  /**
+   * AI replies per visitor session and day: one visitor cannot spend the
+   * organization's budget (the per-hour and per-month budgets are in `lib/aiBudget.ts`).
+   */
+  aiRepliesPerSession: { kind: "fixed window", rate: 30, period: DAY },
   /** AI replies per organization and 30 days, by plan (the cost guard). */
   aiReplies_free: {
     kind: "fixed window",

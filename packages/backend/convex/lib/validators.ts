@@ -138,7 +138,11 @@ export const vKnowledgeSourceStatus = v.union(
 );
 
 /** What a dashboard notification is about. */
-export const vNotificationKind = v.union(v.literal("conversation.escalated"));
+export const vNotificationKind = v.union(
+  v.literal("conversation.escalated"),
+  /** The organization's hourly or monthly AI budget is nearly used (`lib/aiBudget.ts`). */
+  v.literal("ai.budget"),
+);
 export type NotificationKind = Infer<typeof vNotificationKind>;
 
 export const vWebhookSource = v.union(v.literal("clerk"), v.literal("vapi"));
