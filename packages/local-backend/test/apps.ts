@@ -96,9 +96,8 @@ export async function startCli(env: Record<string, string>): Promise<CliProcess>
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      const site = /HTTP actions \(NEXT_PUBLIC_CONVEX_SITE_URL\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(
-        output,
-      );
+      const site =
+        /HTTP actions \(NEXT_PUBLIC_CONVEX_SITE_URL\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match && site) resolve([match[1]!, site[1]!]);
     });
     void exited.then(({ code, signal }) =>

@@ -70,9 +70,11 @@ describe("the site URL", () => {
 
   test("the caller's address reaches the action as the last X-Forwarded-For entry", async () => {
     const address = async (headers: Record<string, string> = {}) =>
-      ((await (await fetch(`${backend.siteUrl}/address`, { headers })).json()) as {
-        forwardedFor: string | null;
-      }).forwardedFor;
+      (
+        (await (await fetch(`${backend.siteUrl}/address`, { headers })).json()) as {
+          forwardedFor: string | null;
+        }
+      ).forwardedFor;
     expect(await address()).toBe("127.0.0.1");
     // What a client claims stays in front of the real address, as a proxy would leave it.
     expect(await address({ "X-Forwarded-For": "203.0.113.9" })).toBe("203.0.113.9, 127.0.0.1");
