@@ -94,15 +94,19 @@ export const serverEnv = {
 
   /**
    * Whether the local identity provider may issue tokens. It is for offline
-   * development: on by default outside production, and in production only
-   * when PARLEY_LOCAL_AUTH=on is set on purpose. Never while Clerk is configured.
+   * development only: on by default outside production (PARLEY_LOCAL_AUTH=off
+   * turns it off), never when NODE_ENV is production, whatever
+   * PARLEY_LOCAL_AUTH says (it mints admin tokens for whoever reaches the
+   * dashboard, so a deployed dashboard must not have it), and never while
+   * Clerk is configured.
    */
   localAuthEnabled: () => {
     if (authMode !== "local") return false;
+    if (process.env.NODE_ENV === "production") return false;
     const flag = process.env.PARLEY_LOCAL_AUTH?.trim().toLowerCase();
     if (flag && flag !== "on" && flag !== "off")
       invalid("PARLEY_LOCAL_AUTH", '"on" or "off"', flag);
-    return flag ? flag === "on" : process.env.NODE_ENV !== "production";
+    return flag !== "off";
   },
 
   /** The `iss` of local tokens; the backend must trust exactly this value (PARLEY_LOCAL_AUTH_ISSUER). */

@@ -32,7 +32,24 @@ function optionalUrl(name: string, value: string | undefined): string | undefine
   return trimmed.replace(/\/+$/, "");
 }
 
+const convexUrl = optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_CONVEX_URL);
+
+/**
+ * The deployment's HTTP-action origin: `NEXT_PUBLIC_CONVEX_SITE_URL`, or, on
+ * Convex cloud, the deployment URL with `.convex.cloud` read as `.convex.site`.
+ */
+function siteUrl(): string | undefined {
+  const explicit = optionalUrl("NEXT_PUBLIC_CONVEX_SITE_URL", process.env.NEXT_PUBLIC_CONVEX_SITE_URL);
+  if (explicit) return explicit;
+  if (convexUrl && /\.convex\.cloud$/.test(new URL(convexUrl).hostname)) {
+    return convexUrl.replace(/\.convex\.cloud(?=$|[:/])/, ".convex.site");
+  }
+  return undefined;
+}
+
 export const env = Object.freeze({
   /** Convex deployment URL; `undefined` until a backend is configured. */
-  NEXT_PUBLIC_CONVEX_URL: optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_CONVEX_URL),
+  NEXT_PUBLIC_CONVEX_URL: convexUrl,
+  /** Where visitor sessions are started (`POST /widget/sessions`); see `siteUrl`. */
+  NEXT_PUBLIC_CONVEX_SITE_URL: siteUrl(),
 });

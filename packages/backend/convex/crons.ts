@@ -26,4 +26,14 @@ crons.hourly(
   {},
 );
 
+// Delete visitor sessions marked expired, with what only they refer to (typing rows,
+// per-session rate limits). Their conversations and messages stay, each keeping a copy
+// of the contact's details.
+crons.daily(
+  "delete expired visitor sessions",
+  { hourUTC: 4, minuteUTC: 13 },
+  internal.system.contactSessions.deleteExpired,
+  {},
+);
+
 export default crons;

@@ -10,16 +10,32 @@
  * signature is a 400 and nothing is written; an event type Parley does not
  * handle is a 200, logged and ignored; a known event is applied once per
  * `svix-id` by `system/clerkWebhooks.apply`.
+ *
+ * `POST /widget/sessions`: the widget starts a visitor session. It is a route,
+ * not a public mutation, because only an HTTP action sees the caller's address
+ * (`lib/clientAddress.ts`), which the per-address limit needs
+ * (`system/contactSessions.create`). Body: `vNewSession` as JSON; answers
+ * `{ sessionToken, expiresAt }`, or `{ code, message }` with 400 / 404 / 415 /
+ * 429 (`Retry-After`). CORS: browsers may call it from `PARLEY_WIDGET_ORIGIN`,
+ * or from any origin when that is unset, which is safe because the route reads
+ * no cookies or credentials (a script outside a browser ignores CORS anyway;
+ * the per-address limit is what stops it).
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { httpRouter } from "convex/server";
+import { validate } from "convex-helpers/validators";
+import { ConvexError } from "convex/values";
 
 import { internal } from "./_generated/api";
 import { httpAction } from "./_generated/server";
+import { clientAddress, clientKey } from "./lib/clientAddress";
 import { isKnownEvent, toChange } from "./lib/clerkEvents";
 import { env } from "./lib/env";
+import { readAppError, type AppErrorData, type ErrorCode } from "./lib/errors";
+import { vNewSession } from "./lib/validators";
 
 export const CLERK_WEBHOOK_PATH = "/webhooks/clerk";
+export const VISITOR_SESSIONS_PATH = "/widget/sessions";
 
 const http = httpRouter();
 
@@ -53,6 +69,82 @@ http.route({
     });
     console.log(`Clerk webhook ${svixId} (${event.type}): ${outcome}`);
     return new Response(null, { status: 200 });
+  }),
+});
+
+function corsHeaders(): Record<string, string> {
+  return {
+    "Access-Control-Allow-Origin": env.widgetOrigin() ?? "*",
+    "Access-Control-Allow-Methods": "POST",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+    Vary: "Origin",
+  };
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+};
+
+function errorResponse(data: AppErrorData, status = STATUS[data.code] ?? 500) {
+  const headers: Record<string, string> = { ...corsHeaders(), "Content-Type": "application/json" };
+  if (data.retryAfterMs !== undefined) {
+    headers["Retry-After"] = String(Math.max(1, Math.ceil(data.retryAfterMs / 1000)));
+  }
+  return new Response(JSON.stringify(data), { status, headers });
+}
+
+http.route({
+  path: VISITOR_SESSIONS_PATH,
+  method: "OPTIONS",
+  handler: httpAction(() =>
+    Promise.resolve(new Response(null, { status: 204, headers: corsHeaders() })),
+  ),
+});
+
+http.route({
+  path: VISITOR_SESSIONS_PATH,
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+      return errorResponse(
+        { code: "INVALID_INPUT", message: "Send the session request as application/json." },
+        415,
+      );
+    }
+    let body: unknown;
+    try {
+      body = await request.json();
+    } catch {
+      return errorResponse({
+        code: "INVALID_INPUT",
+        message: "The request body is not valid JSON.",
+      });
+    }
+    if (!validate(vNewSession, body)) {
+      return errorResponse({ code: "INVALID_INPUT", message: "The session request is malformed." });
+    }
+    const address = clientAddress(request);
+    if (!address) {
+      console.warn(
+        `Visitor session without a client address (no ${env.clientAddressHeader()} header): limited as "unknown".`,
+      );
+    }
+    try {
+      const session = await ctx.runMutation(internal.system.contactSessions.create, {
+        session: body,
+        clientKey: await clientKey(address),
+      });
+      return new Response(JSON.stringify(session), {
+        status: 200,
+        headers: { ...corsHeaders(), "Content-Type": "application/json" },
+      });
+    } catch (error) {
+      if (error instanceof ConvexError) return errorResponse(readAppError(error));
+      throw error;
+    }
   }),
 });
 

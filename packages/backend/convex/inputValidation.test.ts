@@ -65,11 +65,6 @@ const cases: Record<
     wrongType: () => ({ organizationId: "org_a", hostOrigin: 42 }),
     oversized: () => ({ organizationId: "org_a", hostOrigin: `https://${long(2100)}.test` }),
   },
-  "public/contactSessions:create": {
-    as: "anonymous",
-    wrongType: () => ({ organizationId: "org_a", metadata: "browser" }),
-    oversized: () => ({ organizationId: "org_a", metadata: { pageUrl: long(3000) } }),
-  },
   "public/contactSessions:validate": {
     as: "anonymous",
     wrongType: ({ sessionToken }) => ({ organizationId: "org_a", sessionToken: [sessionToken] }),

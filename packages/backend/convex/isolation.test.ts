@@ -189,27 +189,6 @@ const cases: Record<string, Case> = {
     },
   },
 
-  "public/contactSessions:create": {
-    access: "anonymous",
-    args: () => ({ organizationId: "org_a", metadata: {} }),
-    otherOrganization: async ({ t, outsideB }) => {
-      const before = await outsideB();
-      const { sessionToken } = await t.mutation(api.public.contactSessions.create, {
-        organizationId: "org_b",
-        metadata: {},
-      });
-      expect(await outsideB()).toEqual(before);
-      // A session made on B's widget opens nothing on A's.
-      expect(
-        await t.query(api.public.contactSessions.validate, {
-          organizationId: "org_a",
-          sessionToken,
-        }),
-      ).toEqual({
-        valid: false,
-      });
-    },
-  },
 
   "public/contactSessions:validate": {
     access: "anonymous",

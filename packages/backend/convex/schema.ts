@@ -149,6 +149,11 @@ export default defineSchema({
     expired: v.optional(v.literal(true)),
     /** Name and email, for the inbox's search (a search index has one field). */
     searchText: v.optional(v.string()),
+    /**
+     * A hash of the address the session was created from (`lib/clientAddress.ts`),
+     * so the visitor's later calls count against that address's limits too.
+     */
+    clientKey: v.optional(v.string()),
   })
     .index("by_token_hash", ["tokenHash"])
     .index("by_organization_id", ["organizationId"])
@@ -157,7 +162,22 @@ export default defineSchema({
 
   conversations: defineTable({
     organizationId: v.id("organizations"),
+    /**
+     * The visitor's session. Expired sessions are deleted (a daily cron,
+     * `system/contactSessions.deleteExpired`); the id then points nowhere and
+     * `contact` holds what the team still needs to see.
+     */
     contactSessionId: v.id("contactSessions"),
+    /** The visitor's details, copied here when their session is deleted. */
+    contact: v.optional(
+      v.object({
+        name: v.optional(v.string()),
+        email: v.optional(v.string()),
+        metadata: vSessionMetadata,
+        /** When the session started (its creation time). */
+        startedAt: v.number(),
+      }),
+    ),
     status: vConversationStatus,
     channel: vChannel,
     assigneeId: v.optional(v.id("users")),
@@ -378,6 +398,22 @@ export default defineSchema({
     knowledgeBaseCharacters: v.number(),
     seats: v.number(),
   }).index("by_organization_id_and_period", ["organizationId", "period"]),
+
+  /**
+   * The organization's AI replies in the current clock hour (one row per
+   * organization, reset when the hour changes), and the budget windows whose
+   * "nearly used" notification was already sent (`lib/aiBudget.ts`).
+   */
+  aiBudgets: defineTable({
+    organizationId: v.id("organizations"),
+    /** Start of the hour `repliesThisHour` counts (ms, UTC). */
+    hourStart: v.number(),
+    repliesThisHour: v.number(),
+    /** The hour whose budget warning was sent. */
+    warnedHourStart: v.optional(v.number()),
+    /** The billing period (`2026-12`) whose budget warning was sent. */
+    warnedPeriod: v.optional(v.string()),
+  }).index("by_organization_id", ["organizationId"]),
 
   /**
    * Things the team should act on (a visitor asked for a human, …), one feed

@@ -6,6 +6,7 @@
 import rateLimiter from "@convex-dev/rate-limiter/test";
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
+import { ConvexError } from "convex/values";
 
 import { api } from "../convex/_generated/api";
 import type { Doc } from "../convex/_generated/dataModel";
@@ -65,9 +66,44 @@ export async function createOrganization(t: Test, orgId: string) {
   return organization;
 }
 
+let addresses = 0;
+
+/** A different client address on every call (documentation ranges), so visitors do not share a limit. */
+export function nextAddress() {
+  addresses += 1;
+  return `198.51.${Math.floor(addresses / 250) % 250}.${(addresses % 250) + 1}`;
+}
+
+/**
+ * `POST /widget/sessions` as the widget sends it, from `address` (as the proxy
+ * in front of the deployment reports it, in `X-Forwarded-For`).
+ */
+export async function postSession(t: Test, body: unknown, address: string | null = nextAddress()) {
+  return await t.fetch("/widget/sessions", {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      ...(address === null ? {} : { "X-Forwarded-For": address }),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Start a session through the route; throws the route's `{ code, message }` as a ConvexError. */
+export async function startSession(
+  t: Test,
+  body: Record<string, unknown> & { organizationId: string },
+  address?: string | null,
+): Promise<{ sessionToken: string; expiresAt: number }> {
+  const response = await postSession(t, { metadata: {}, ...body }, address);
+  const data = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new ConvexError(data as { code: string; message: string });
+  return data as { sessionToken: string; expiresAt: number };
+}
+
 /** A visitor's session token on the organization's widget. */
 export async function createVisitor(t: Test, orgId: string, name = "Visitor") {
-  const { sessionToken } = await t.mutation(api.public.contactSessions.create, {
+  const { sessionToken } = await startSession(t, {
     organizationId: orgId,
     name,
     email: `${name.toLowerCase().replace(/\W+/g, ".")}@visitor.test`,

@@ -33,9 +33,14 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
   return body;
 }
 
-const postJson = (body: unknown, cookie?: string): RequestInit => ({
+/** A POST as the dashboard's own pages send it: the local-auth routes refuse any other origin. */
+const postJson = (webUrl: string, body: unknown, cookie?: string): RequestInit => ({
   method: "POST",
-  headers: { "Content-Type": "application/json", ...(cookie ? { cookie } : {}) },
+  headers: {
+    "Content-Type": "application/json",
+    Origin: new URL(webUrl).origin,
+    ...(cookie ? { cookie } : {}),
+  },
   body: JSON.stringify(body),
 });
 
@@ -50,7 +55,7 @@ async function ensureDirectory(webUrl: string): Promise<DemoOrganization> {
     (
       await call<{ user: { id: string } }>(
         directoryUrl,
-        postJson({ type: "user", ...DEMO_USERS.admin }),
+        postJson(webUrl, { type: "user", ...DEMO_USERS.admin }),
       )
     ).user.id;
   const organizationId =
@@ -62,7 +67,11 @@ async function ensureDirectory(webUrl: string): Promise<DemoOrganization> {
     (
       await call<{ organization: { id: string } }>(
         directoryUrl,
-        postJson({ type: "organization", name: DEMO_ORGANIZATION, ownerUserId: adminUserId }),
+        postJson(webUrl, {
+          type: "organization",
+          name: DEMO_ORGANIZATION,
+          ownerUserId: adminUserId,
+        }),
       )
     ).organization.id;
   const operatorUserId =
@@ -70,12 +79,17 @@ async function ensureDirectory(webUrl: string): Promise<DemoOrganization> {
     (
       await call<{ user: { id: string } }>(
         directoryUrl,
-        postJson({ type: "user", ...DEMO_USERS.operator }),
+        postJson(webUrl, { type: "user", ...DEMO_USERS.operator }),
       )
     ).user.id;
   await call(
     directoryUrl,
-    postJson({ type: "membership", userId: operatorUserId, organizationId, role: "operator" }),
+    postJson(webUrl, {
+      type: "membership",
+      userId: operatorUserId,
+      organizationId,
+      role: "operator",
+    }),
   );
   return { organizationId, adminUserId, operatorUserId };
 }
@@ -89,7 +103,7 @@ async function signedInClient(
 ) {
   const response = await fetch(
     `${webUrl}/api/local-auth/session`,
-    postJson({ userId, organizationId }),
+    postJson(webUrl, { userId, organizationId }),
   );
   if (!response.ok) throw new Error(`signing in the demo user failed (${response.status})`);
   const cookie = response.headers.get("set-cookie")?.split(";")[0];

@@ -59,6 +59,16 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * Where the dashboard listens. Local sign-in hands an admin token to whoever
+ * reaches the dashboard, so by default only this machine can:
+ * `PARLEY_WEB_HOST=0.0.0.0` opens it to the network on purpose (for a demo on
+ * another device, say), and should be used only on a network you trust.
+ */
+function webHost(): string {
+  return process.env.PARLEY_WEB_HOST?.trim() || "127.0.0.1";
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { rootDir, dataDir, ports, log } = options;
   await mkdir(dataDir, { recursive: true });
@@ -146,25 +156,35 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log,
       });
     };
-    const next = (name: "web" | "widget", port: number, env: Record<string, string>) =>
+    const next = (
+      name: "web" | "widget",
+      port: number,
+      env: Record<string, string>,
+      extraArgs: string[] = [],
+    ) =>
       startProcess(
         name,
         path.join(rootDir, "apps", name, "node_modules", ".bin", "next"),
-        ["dev", "--port", String(port)],
+        ["dev", "--port", String(port), ...extraArgs],
         {
           cwd: path.join(rootDir, "apps", name),
           env: { ...appEnv, ...env },
           log,
         },
       );
-    const web = next("web", ports.web, {
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_LOCAL_AUTH_ISSUER: issuer,
-      PARLEY_LOCAL_AUTH: "on",
-      PARLEY_LOCAL_CLERK_WEBHOOK_SECRET: clerkWebhookSecret,
-      // The snippet in the widget settings points at the demo server's copy of the loader.
-      NEXT_PUBLIC_PARLEY_EMBED_URL: `${urls.demo}/parley.js`,
-    });
+    const web = next(
+      "web",
+      ports.web,
+      {
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_LOCAL_AUTH_ISSUER: issuer,
+        PARLEY_LOCAL_AUTH: "on",
+        PARLEY_LOCAL_CLERK_WEBHOOK_SECRET: clerkWebhookSecret,
+        // The snippet in the widget settings points at the demo server's copy of the loader.
+        NEXT_PUBLIC_PARLEY_EMBED_URL: `${urls.demo}/parley.js`,
+      },
+      ["--hostname", webHost()],
+    );
     children.push(web);
     const widget = options.productionWidget
       ? await productionWidget()

@@ -79,7 +79,8 @@ async function memberCookie(userId: string): Promise<string> {
   const { urls, organizationId } = inject("stack");
   const session = await fetch(`${urls.web}/api/local-auth/session`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    // As the dashboard's own page sends it: the local-auth routes refuse other origins.
+    headers: { "Content-Type": "application/json", Origin: urls.web },
     body: JSON.stringify({ userId, organizationId }),
   });
   return session.headers.get("set-cookie")?.split(";")[0] ?? "";
@@ -95,7 +96,11 @@ export async function simulatePlan(plan: "free" | "pro" | "business") {
   const admin = await directoryUser("admin");
   const response = await fetch(`${urls.web}/api/local-billing`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", cookie: await memberCookie(admin.id) },
+    headers: {
+      "Content-Type": "application/json",
+      Origin: urls.web,
+      cookie: await memberCookie(admin.id),
+    },
     body: JSON.stringify({ plan, status: "active" }),
   });
   if (!response.ok) throw new Error(`simulating ${plan} failed: ${await response.text()}`);

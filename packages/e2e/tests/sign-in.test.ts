@@ -11,7 +11,39 @@ import { useBrowser } from "./harness";
 const stack = inject("stack");
 const browser = useBrowser();
 
+type Directory = { users: { id: string; email: string }[] };
+const readDirectory = async () =>
+  (await (await fetch(`${stack.urls.web}/api/local-auth/directory`)).json()) as Directory;
+
 describe("dashboard sign-in on the local stack", () => {
+  test("another site cannot use local sign-in: its cross-origin posts are refused and change nothing", async () => {
+    const admin = (await readDirectory()).users.find((u) => u.email === DEMO_USERS.admin.email)!;
+    // A page on another origin (the demo site) posts the way a hostile page can without a
+    // CORS preflight: a "simple" request, which still carries the browser's cookies.
+    const page = await browser().newPage();
+    await page.goto(stack.urls.demo);
+    await page.evaluate(async (web) => {
+      await fetch(`${web}/api/local-auth/directory`, {
+        method: "POST",
+        mode: "no-cors",
+        credentials: "include",
+        headers: { "Content-Type": "text/plain" },
+        body: JSON.stringify({ type: "user", name: "Mallory", email: "mallory@evil.test" }),
+      });
+    }, stack.urls.web);
+    await page.close();
+    expect((await readDirectory()).users.map((u) => u.email)).not.toContain("mallory@evil.test");
+
+    // A sign-in as the admin, sent with another origin: no session cookie, no token.
+    const signIn = await fetch(`${stack.urls.web}/api/local-auth/session`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: stack.urls.demo },
+      body: JSON.stringify({ userId: admin.id, organizationId: stack.organizationId }),
+    });
+    expect(signIn.status).toBe(403);
+    expect(signIn.headers.get("set-cookie")).toBeNull();
+  });
+
   test("signed-out visitors are sent to sign in; the demo admin signs in and out", async () => {
     const page = await browser().newPage();
     await page.goto(stack.urls.web);

@@ -12,6 +12,11 @@
  * action anonymous here (webhooks put their own credentials there, which the
  * action checks itself). Responses stream, so server-sent events and streamed
  * text work. CORS is the router's business, as on Convex.
+ *
+ * The caller's address reaches the action the way it does behind a proxy:
+ * the socket's address is appended to `X-Forwarded-For` (after whatever the
+ * client sent there), so the last entry is the one a client cannot choose
+ * (Parley's `lib/clientAddress.ts` reads it for per-client limits).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -53,6 +58,11 @@ function requestHeaders(request: IncomingMessage): Headers {
   const raw = request.rawHeaders;
   for (let index = 0; index + 1 < raw.length; index += 2) {
     headers.append(raw[index]!, raw[index + 1]!);
+  }
+  const peer = request.socket.remoteAddress;
+  if (peer) {
+    const forwarded = headers.get("x-forwarded-for");
+    headers.set("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
   }
   return headers;
 }

@@ -66,6 +66,8 @@ export async function copyTasksApp(): Promise<string> {
 
 export type CliProcess = {
   url: string;
+  /** The site URL (HTTP actions). */
+  siteUrl: string;
   child: ChildProcessByStdio<null, Readable, Readable>;
   /** Everything printed so far (stdout and stderr). */
   output: () => string;
@@ -90,15 +92,17 @@ export async function startCli(env: Record<string, string>): Promise<CliProcess>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, siteUrl] = await new Promise<[string, string]>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve(match[1]!);
+      const site =
+        /HTTP actions \(NEXT_PUBLIC_CONVEX_SITE_URL\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match && site) resolve([match[1]!, site[1]!]);
     });
     void exited.then(({ code, signal }) =>
       reject(new Error(`The CLI exited (${code ?? signal}) before listening:\n${output}`)),
     );
   });
-  return { url, child, output: () => output, exited };
+  return { url, siteUrl, child, output: () => output, exited };
 }

@@ -15,7 +15,7 @@ import { ConvexHttpClient } from "convex/browser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import type { LocalBackend } from "../src/index.js";
-import { memberClaims, RawSyncClient, startBackend } from "./support.js";
+import { memberClaims, RawSyncClient, startBackend, startVisitorSession } from "./support.js";
 import { useServerTests } from "./server.js";
 
 const server = useServerTests();
@@ -173,7 +173,7 @@ beforeAll(async () => {
   const { api } = await import("@parley/backend/api");
   await admin.mutation(api.private.organizations.bootstrap, {});
   const visitor = new ConvexHttpClient(backend.url, { logger: false });
-  const { sessionToken } = await visitor.mutation(api.public.contactSessions.create, {
+  const { sessionToken } = await startVisitorSession(backend.siteUrl, {
     organizationId: "org_fuzz",
     metadata: {},
   });
@@ -194,7 +194,7 @@ describe("random and malformed input to every public function", () => {
       const response = await fetch(`${backend.url}/api/mutation`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ path: "public/contactSessions:create", args, format: "json" }),
+        body: JSON.stringify({ path: "public/contactSessions:refresh", args, format: "json" }),
       });
       expect(response.status).toBe(400);
       const answer = (await response.json()) as { code: string; message: string };

@@ -7,7 +7,7 @@ import { api } from "@parley/backend/api";
 import type { Id } from "@parley/backend/dataModel";
 import { ConvexHttpClient } from "convex/browser";
 
-import { memberClaims, type Issuer } from "./support.js";
+import { memberClaims, startVisitorSession, type Issuer } from "./support.js";
 
 /** Conversations per visitor session that the rate limit lets through at once. */
 const CONVERSATIONS_PER_SESSION = 5;
@@ -24,7 +24,7 @@ export type Inbox = {
 };
 
 export async function openInbox(
-  url: string,
+  { url, siteUrl }: { url: string; siteUrl: string },
   issuer: Issuer,
   organizationId: string,
 ): Promise<Inbox> {
@@ -41,10 +41,9 @@ export async function openInbox(
     conversations,
     startConversation: async () => {
       if (conversations.length % CONVERSATIONS_PER_SESSION === 0) {
-        ({ sessionToken } = await visitor.mutation(api.public.contactSessions.create, {
+        ({ sessionToken } = await startVisitorSession(siteUrl, {
           organizationId,
           name: `Visitor ${conversations.length}`,
-          metadata: {},
         }));
       }
       const id = await visitor.mutation(api.public.conversations.create, { sessionToken });

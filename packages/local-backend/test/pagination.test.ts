@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 describe("paginated subscriptions", () => {
   test("the first page grows with new conversations while the second stays put", async () => {
-    const inbox = await openInbox(backend.url, server.issuer, "org_pages");
+    const inbox = await openInbox(backend, server.issuer, "org_pages");
     const [c1, c2, c3, c4, c5, c6] = await fill(inbox, 6);
     const client = await signedIn(inbox.adminToken);
 
@@ -77,7 +77,7 @@ describe("paginated subscriptions", () => {
   });
 
   test("a page whose last conversation moves away keeps its end and the next page loads", async () => {
-    const inbox = await openInbox(backend.url, server.issuer, "org_moves");
+    const inbox = await openInbox(backend, server.issuer, "org_moves");
     const [c1, c2, c3, c4, c5, c6, c7] = await fill(inbox, 7);
     const client = await signedIn(inbox.adminToken);
 
@@ -102,7 +102,7 @@ describe("paginated subscriptions", () => {
   });
 
   test("without a journal a page is re-cut to its size (what the journal prevents)", async () => {
-    const inbox = await openInbox(backend.url, server.issuer, "org_fresh");
+    const inbox = await openInbox(backend, server.issuer, "org_fresh");
     const conversations = await fill(inbox, 4);
     const client = await signedIn(inbox.adminToken);
     // A one-off query has no journal: it is always the newest three.
@@ -149,7 +149,7 @@ describe("journals on the wire", () => {
   }
 
   test("a result carries its page's end, and re-subscribing with it restores the bounds", async () => {
-    const inbox = await openInbox(backend.url, server.issuer, "org_wire_journal");
+    const inbox = await openInbox(backend, server.issuer, "org_wire_journal");
     const [, c2, c3] = await fill(inbox, 3);
 
     const original = await subscribe(inbox.adminToken);

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 
 import type { LocalBackend } from "../src/index.js";
 import { removeTempDirs, startCli, tempDir } from "./apps.js";
-import { memberClaims, QueryWatch, startBackend } from "./support.js";
+import { memberClaims, QueryWatch, startBackend, startVisitorSession } from "./support.js";
 import { useServerTests } from "./server.js";
 
 type MessagePage = FunctionReturnType<typeof api.public.messages.list>;
@@ -95,7 +95,7 @@ describe("a restart", () => {
     await admin.mutation(api.private.widgetSettings.update, { agentName: "Persisted" });
 
     const visitor = connect(backend.url);
-    const { sessionToken } = await visitor.mutation(api.public.contactSessions.create, {
+    const { sessionToken } = await startVisitorSession(backend.siteUrl, {
       organizationId,
       name: "Ada",
       metadata: {},
@@ -173,7 +173,7 @@ describe("kill -9 during a burst of mutations", () => {
     await writers[0]!.mutation(api.private.organizations.bootstrap, {});
     // Component data in the log too: a visitor uses up their conversations (the rate limiter's state).
     const visitor = connect(first.url);
-    const { sessionToken } = await visitor.mutation(api.public.contactSessions.create, {
+    const { sessionToken } = await startVisitorSession(first.siteUrl, {
       organizationId,
       metadata: {},
     });

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { nextRunTime, parseCron, readCronJobs, type CronJob } from "../src/crons.js";
 import type { LocalBackend, LocalBackendOptions } from "../src/index.js";
 import { copyTasksApp, removeTempDirs, TASKS_FIXTURE, tasks, tempDir, type Task } from "./apps.js";
-import { memberClaims, QueryWatch, startBackend } from "./support.js";
+import { memberClaims, QueryWatch, startBackend, startVisitorSession } from "./support.js";
 import { useServerTests } from "./server.js";
 
 const server = useServerTests({ cleanup: removeTempDirs });
@@ -112,7 +112,7 @@ describe("Parley's agent", () => {
 
     const visitor = connect(backend.url);
 
-    const { sessionToken } = await visitor.mutation(api.public.contactSessions.create, {
+    const { sessionToken } = await startVisitorSession(backend.siteUrl, {
       organizationId,
       metadata: {},
     });

@@ -68,6 +68,18 @@ describe("the site URL", () => {
     expect(await response.text()).toBe("bad signature");
   });
 
+  test("the caller's address reaches the action as the last X-Forwarded-For entry", async () => {
+    const address = async (headers: Record<string, string> = {}) =>
+      (
+        (await (await fetch(`${backend.siteUrl}/address`, { headers })).json()) as {
+          forwardedFor: string | null;
+        }
+      ).forwardedFor;
+    expect(await address()).toBe("127.0.0.1");
+    // What a client claims stays in front of the real address, as a proxy would leave it.
+    expect(await address({ "X-Forwarded-For": "203.0.113.9" })).toBe("203.0.113.9, 127.0.0.1");
+  });
+
   test("unknown routes and methods are 404, and the API is not on the site", async () => {
     expect((await fetch(`${backend.siteUrl}/nowhere`)).status).toBe(404);
     expect((await fetch(`${backend.siteUrl}/webhooks/echo`)).status).toBe(404);

@@ -86,6 +86,26 @@ export async function startBackend(options: LocalBackendOptions = {}): Promise<L
 }
 
 /**
+ * Start a visitor session on Parley's backend the way the widget does:
+ * `POST /widget/sessions` on the site URL (the backend limits new sessions
+ * per client address, which only an HTTP action sees).
+ */
+export async function startVisitorSession(
+  siteUrl: string,
+  session: { organizationId: string; name?: string; email?: string; metadata?: object },
+): Promise<{ sessionToken: string; expiresAt: number }> {
+  const response = await fetch(`${siteUrl}/widget/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ metadata: {}, ...session }),
+  });
+  if (!response.ok) {
+    throw new Error(`POST /widget/sessions: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()) as { sessionToken: string; expiresAt: number };
+}
+
+/**
  * A raw sync-protocol connection, for asserting what goes over the wire.
  * Messages are queued as they arrive; `next` takes them in order.
  */

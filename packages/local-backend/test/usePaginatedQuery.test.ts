@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 test("usePaginatedQuery keeps every conversation exactly once while pages change under it", async () => {
-  const inbox = await openInbox(backend.url, issuer, "org_hook");
+  const inbox = await openInbox(backend, issuer, "org_hook");
   const [c1, c2, c3, c4, c5, c6] = await fill(inbox, 6);
 
   client = new ConvexReactClient(backend.url, {

@@ -126,6 +126,19 @@ export const env = {
   pastDueGraceDays: () => wholeDays("PARLEY_PAST_DUE_GRACE_DAYS", 7),
   /** Days a deleted organization's data is kept before it is purged (default 30). */
   deletedOrganizationRetentionDays: () => wholeDays("PARLEY_DELETED_ORG_RETENTION_DAYS", 30),
+  /**
+   * The request header that carries the caller's address to HTTP actions
+   * (default `x-forwarded-for`; see `lib/clientAddress.ts` for which entry is
+   * trusted and why). Lower-cased, as `Headers` compares names.
+   */
+  clientAddressHeader: () =>
+    (optional("PARLEY_CLIENT_ADDRESS_HEADER") ?? "x-forwarded-for").toLowerCase(),
+  /**
+   * The widget's origin (e.g. https://widget.example.com), the only origin
+   * whose browser pages may call the visitor-session route. Unset: any origin
+   * (the route takes no cookies or credentials, see `http.ts`).
+   */
+  widgetOrigin: () => optional("PARLEY_WIDGET_ORIGIN")?.replace(/\/+$/, ""),
   /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
 };

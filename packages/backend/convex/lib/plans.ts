@@ -21,6 +21,11 @@ export type PlanLimits = {
   name: string;
   /** AI replies per organization and billing period. */
   aiRepliesPerMonth: number;
+  /**
+   * AI replies per organization and clock hour (UTC): the guard against one
+   * visitor, or a script, spending the month's budget in an afternoon.
+   */
+  aiRepliesPerHour: number;
   /** Characters of knowledge-base text, all sources together. */
   knowledgeBaseCharacters: number;
   /** Minutes of voice calls per billing period (0: voice is not included). */
@@ -37,6 +42,7 @@ export const PLANS = {
   free: {
     name: "Free",
     aiRepliesPerMonth: 200,
+    aiRepliesPerHour: 60,
     knowledgeBaseCharacters: 250_000,
     voiceMinutesPerMonth: 0,
     seats: 5,
@@ -46,6 +52,7 @@ export const PLANS = {
   pro: {
     name: "Pro",
     aiRepliesPerMonth: 5_000,
+    aiRepliesPerHour: 600,
     knowledgeBaseCharacters: 5_000_000,
     voiceMinutesPerMonth: 500,
     seats: 20,
@@ -55,6 +62,7 @@ export const PLANS = {
   business: {
     name: "Business",
     aiRepliesPerMonth: 50_000,
+    aiRepliesPerHour: 3_000,
     knowledgeBaseCharacters: 50_000_000,
     voiceMinutesPerMonth: 5_000,
     seats: 100,

@@ -1,7 +1,16 @@
 /**
  * Abuse limits on anonymous paths, via the rate-limiter component.
- * Limits are keyed by organization or visitor session, never global, so one
- * noisy site cannot starve another.
+ * Limits are keyed by client address, visitor session or organization, never
+ * global, so one noisy site cannot starve another.
+ *
+ * Per client: a visitor session is created over HTTP (`http.ts`), the one
+ * place the caller's address is known (`lib/clientAddress.ts`); the session
+ * keeps a hash of that address (`contactSessions.clientKey`), so conversations
+ * and messages count against the address too, however many sessions one
+ * client opens. Each per-organization limit is a ceiling far above what one
+ * address may use, so a single client cannot exhaust it for everyone else. An
+ * address can be shared (an office, a mobile carrier's NAT), which is why the
+ * per-address limits are generous for people and only stop scripts.
  *
  * A per-organization limit is one document written by every visitor of that
  * organization; on real Convex, concurrent writes to one document conflict
@@ -17,7 +26,7 @@
  * (one per visitor, fine), the session row only when its expiry slides (at
  * most every half lifetime, `lib/sessions.ts`); no per-organization counters.
  */
-import { HOUR, MINUTE, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
+import { DAY, HOUR, MINUTE, RateLimiter, type RateLimitConfig } from "@convex-dev/rate-limiter";
 
 import { PLANS } from "./plans";
 
@@ -27,18 +36,27 @@ import { appError } from "./errors";
 
 /** Every limit; those keyed by organization are sharded (see the header). */
 export const RATE_LIMITS = {
-  /** New visitor sessions, per organization (4 shards of 30). */
+  /** New visitor sessions, per client address. */
+  createSessionPerAddress: { kind: "token bucket", rate: 20, period: MINUTE, capacity: 20 },
+  /**
+   * New visitor sessions, per organization: the ceiling for all its visitors
+   * together, 60 times one address's (10 shards of 120).
+   */
   createSession: {
     kind: "token bucket",
-    rate: 60,
+    rate: 1_200,
     period: MINUTE,
-    capacity: 120,
-    shards: 4,
+    capacity: 1_200,
+    shards: 10,
   },
   /** New conversations, per visitor session. */
   createConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
+  /** New conversations, per client address (across its sessions). */
+  createConversationPerAddress: { kind: "token bucket", rate: 100, period: HOUR, capacity: 50 },
   /** Visitor messages, per session: a person typing, not a script. */
   sendMessage: { kind: "token bucket", rate: 20, period: MINUTE, capacity: 10 },
+  /** Visitor messages, per client address (across its sessions). */
+  sendMessagePerAddress: { kind: "token bucket", rate: 120, period: MINUTE, capacity: 60 },
   /** Ratings (and corrections of a rating), per visitor session. */
   rateConversation: { kind: "token bucket", rate: 10, period: HOUR, capacity: 5 },
   /** Visitor messages, per organization, across all its visitors (10 shards of 30). */
@@ -49,6 +67,11 @@ export const RATE_LIMITS = {
     capacity: 300,
     shards: 10,
   },
+  /**
+   * AI replies per visitor session and day: one visitor cannot spend the
+   * organization's budget (the per-hour and per-month budgets are in `lib/aiBudget.ts`).
+   */
+  aiRepliesPerSession: { kind: "fixed window", rate: 30, period: DAY },
   /** AI replies per organization and 30 days, by plan (the cost guard). */
   aiReplies_free: {
     kind: "fixed window",
@@ -73,11 +96,21 @@ export const RATE_LIMITS = {
 export const rateLimiter = new RateLimiter(components.rateLimiter, RATE_LIMITS);
 
 export type RateLimitName =
+  | "createSessionPerAddress"
   | "createSession"
   | "createConversation"
+  | "createConversationPerAddress"
   | "sendMessage"
+  | "sendMessagePerAddress"
   | "organizationMessages"
   | "rateConversation";
+
+/** Limits keyed by a visitor session's id: their state goes when the session is deleted. */
+export const PER_SESSION_LIMITS = [
+  "createConversation",
+  "sendMessage",
+  "rateConversation",
+] as const;
 
 /** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
 export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {

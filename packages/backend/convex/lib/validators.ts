@@ -51,6 +51,15 @@ export const vSessionMetadata = v.object({
 });
 export type SessionMetadata = Infer<typeof vSessionMetadata>;
 
+/** What the widget sends to start a visitor session (`POST /widget/sessions`, see `http.ts`). */
+export const vNewSession = v.object({
+  organizationId: v.string(),
+  name: v.optional(v.string()),
+  email: v.optional(v.string()),
+  metadata: vSessionMetadata,
+});
+export type NewSession = Infer<typeof vNewSession>;
+
 export const vConversationStatus = v.union(
   v.literal("unresolved"),
   v.literal("escalated"),
@@ -129,7 +138,11 @@ export const vKnowledgeSourceStatus = v.union(
 );
 
 /** What a dashboard notification is about. */
-export const vNotificationKind = v.union(v.literal("conversation.escalated"));
+export const vNotificationKind = v.union(
+  v.literal("conversation.escalated"),
+  /** The organization's hourly or monthly AI budget is nearly used (`lib/aiBudget.ts`). */
+  v.literal("ai.budget"),
+);
 export type NotificationKind = Infer<typeof vNotificationKind>;
 
 export const vWebhookSource = v.union(v.literal("clerk"), v.literal("vapi"));

@@ -7,6 +7,7 @@ import { vPlan, vSubscriptionStatus } from "../lib/validators";
 
 const vLimits = v.object({
   aiRepliesPerMonth: v.number(),
+  aiRepliesPerHour: v.number(),
   knowledgeBaseCharacters: v.number(),
   voiceMinutesPerMonth: v.number(),
   seats: v.number(),

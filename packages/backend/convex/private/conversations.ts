@@ -79,7 +79,12 @@ async function toInboxConversation(
     lastMessagePreview: conversation.lastMessagePreview,
     waitingSince: conversation.waitingSince,
     unread: !read || read.readAt < conversation.lastMessageAt,
-    contact: { name: session?.name, email: session?.email, metadata: session?.metadata ?? {} },
+    // After the session is deleted (it expired), the conversation keeps a copy of the contact.
+    contact: {
+      name: session?.name ?? conversation.contact?.name,
+      email: session?.email ?? conversation.contact?.email,
+      metadata: session?.metadata ?? conversation.contact?.metadata ?? {},
+    },
   };
 }
 
@@ -244,7 +249,10 @@ export const get = orgQuery({
     return {
       ...(await toInboxConversation(ctx, conversation)),
       csat: conversation.csat,
-      session: { startedAt: session?._creationTime ?? conversation._creationTime },
+      session: {
+        startedAt:
+          session?._creationTime ?? conversation.contact?.startedAt ?? conversation._creationTime,
+      },
       previous: others
         .filter((other) => other._id !== conversation._id)
         .slice(0, PREVIOUS_CONVERSATIONS)

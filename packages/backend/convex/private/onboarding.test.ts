@@ -6,15 +6,13 @@ import {
   createOrganization,
   errorData,
   setup,
+  startSession,
   type Test,
 } from "../../test/setup";
 import { api } from "../_generated/api";
 
 async function visit(t: Test, orgId: string, pageUrl?: string) {
-  await t.mutation(api.public.contactSessions.create, {
-    organizationId: orgId,
-    metadata: pageUrl ? { pageUrl } : {},
-  });
+  await startSession(t, { organizationId: orgId, metadata: pageUrl ? { pageUrl } : {} });
 }
 
 const DASHBOARD = "https://app.parley.test";

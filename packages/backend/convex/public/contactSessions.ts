@@ -1,60 +1,11 @@
+/**
+ * Visitor sessions. A session is started over HTTP (`POST /widget/sessions`,
+ * `http.ts` → `system/contactSessions.create`), not by a function here: only
+ * an HTTP action sees the caller's address, which the per-client limits need.
+ */
 import { v } from "convex/values";
 
-import { appError } from "../lib/errors";
-import { findSession, visitorMutation, widgetMutation, widgetQuery } from "../lib/functions";
-import { enforceRateLimit } from "../lib/rateLimits";
-import { scheduleExpiry, SESSION_TTL_MS } from "../lib/sessions";
-import { generateToken, hashToken } from "../lib/tokens";
-import { LIMITS, vSessionMetadata } from "../lib/validators";
-import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/**
- * Start a visitor session for the organization's widget. Returns the session
- * token (shown once; only its hash is stored) for the widget to keep.
- */
-export const create = widgetMutation({
-  args: {
-    name: v.optional(v.string()),
-    email: v.optional(v.string()),
-    metadata: vSessionMetadata,
-  },
-  limits: { name: LIMITS.name, email: LIMITS.email, metadata: LIMITS.url },
-  returns: v.object({ sessionToken: v.string(), expiresAt: v.number() }),
-  handler: async (ctx, args) => {
-    const organizationId = ctx.organization._id;
-    const settings = await widgetSettingsOrDefaults(ctx, organizationId);
-
-    const name = args.name?.trim() || undefined;
-    const email = args.email?.trim().toLowerCase() || undefined;
-    if (settings.preChatFields.name === "required" && !name) {
-      throw appError("INVALID_INPUT", "Please enter your name.");
-    }
-    if (settings.preChatFields.email === "required" && !email) {
-      throw appError("INVALID_INPUT", "Please enter your email address.");
-    }
-    if (email && !EMAIL.test(email)) {
-      throw appError("INVALID_INPUT", "Please enter a valid email address.");
-    }
-
-    await enforceRateLimit(ctx, "createSession", organizationId);
-
-    const sessionToken = generateToken();
-    const expiresAt = Date.now() + SESSION_TTL_MS;
-    const sessionId = await ctx.db.insert("contactSessions", {
-      organizationId,
-      tokenHash: await hashToken(sessionToken),
-      name,
-      email,
-      metadata: args.metadata,
-      expiresAt,
-      ...(name || email ? { searchText: [name, email].filter(Boolean).join(" ") } : {}),
-    });
-    await scheduleExpiry(ctx, sessionId, expiresAt);
-    return { sessionToken, expiresAt };
-  },
-});
+import { findSession, visitorMutation, widgetQuery } from "../lib/functions";
 
 /**
  * Whether a stored token still opens a session of this organization. Answers

@@ -51,6 +51,9 @@ export const create = visitorMutation({
   returns: v.id("conversations"),
   handler: async (ctx, args) => {
     await enforceRateLimit(ctx, "createConversation", ctx.session._id);
+    if (ctx.session.clientKey) {
+      await enforceRateLimit(ctx, "createConversationPerAddress", ctx.session.clientKey);
+    }
     const settings = await widgetSettingsOrDefaults(ctx, ctx.organizationId);
     if (args.channel === "voice") {
       // The widget only offers calls when voice is on; a client that asks anyway is refused the same way.

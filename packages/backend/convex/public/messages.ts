@@ -37,6 +37,9 @@ export const send = visitorMutation({
       throw appError("CONFLICT", "This conversation has ended. Please start a new one.");
     }
     await enforceRateLimit(ctx, "sendMessage", ctx.session._id);
+    if (ctx.session.clientKey) {
+      await enforceRateLimit(ctx, "sendMessagePerAddress", ctx.session.clientKey);
+    }
     await enforceRateLimit(ctx, "organizationMessages", ctx.organizationId);
 
     const messageId = await addMessage(ctx, conversation, { role: "visitor", body });

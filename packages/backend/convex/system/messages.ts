@@ -2,6 +2,7 @@ import { v } from "convex/values";
 
 import { internalMutation } from "../_generated/server";
 import { MAX_CONTEXT_TURNS } from "../lib/agent/stream";
+import { BUDGET_MESSAGES, takeReplyBudget, warnIfNearlyUsed } from "../lib/aiBudget";
 import { audit } from "../lib/audit";
 import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
 import { currentPlan, PLANS } from "../lib/plans";
@@ -19,7 +20,8 @@ import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
  *
  * Returns null when no answer is wanted any more (the conversation left the
  * agent, or a newer visitor message will be answered instead), and when the
- * organization's AI quota is spent (the visitor is told so).
+ * organization's AI quota or budget is spent (the visitor is told so, and
+ * offered a human; the team is told when a budget is nearly used).
  */
 export const startReply = internalMutation({
   args: { conversationId: v.id("conversations"), messageId: v.id("messages") },
@@ -59,6 +61,12 @@ export const startReply = internalMutation({
       });
       return null;
     }
+    // Then the visitor's own share and the organization's hourly budget (lib/aiBudget.ts).
+    const budget = await takeReplyBudget(ctx, conversation, plan);
+    if (!budget.ok) {
+      await addMessage(ctx, conversation, { role: "ai", body: BUDGET_MESSAGES[budget.refusal] });
+      return null;
+    }
     const organization = await ctx.db.get("organizations", conversation.organizationId);
     const settings = await widgetSettingsOrDefaults(ctx, conversation.organizationId);
     const replyId = await addMessage(ctx, conversation, {
@@ -67,6 +75,10 @@ export const startReply = internalMutation({
       status: "streaming",
     });
     await recordUsage(ctx, conversation.organizationId, "aiReplies", 1);
+    await warnIfNearlyUsed(ctx, conversation.organizationId, plan, {
+      repliesThisHour: budget.repliesThisHour,
+      repliesThisPeriod: usage.aiReplies + 1,
+    });
     return {
       replyId,
       input: {

@@ -94,6 +94,7 @@ const STEPS: Step[] = [
       ["membershipRemovals", "by_organization_id_and_user_external_id"],
       ["subscriptions", "by_organization_id"],
       ["usage", "by_organization_id_and_period"],
+      ["aiBudgets", "by_organization_id"],
       ["auditLogs", "by_organization_id"],
     ] as const
   ).map(([table, index]): Step => async (ctx, organizationId) => {

@@ -1,7 +1,5 @@
-import { api } from "@parley/backend/api";
 import type { PreChatFields } from "@parley/backend/validators";
 import type { Identity } from "@parley/widget-protocol";
-import { useMutation } from "convex/react";
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { useHost } from "../host/host-bridge";
@@ -9,6 +7,7 @@ import { Button, Input } from "../widget/controls";
 import { describeError } from "../widget/describe-error";
 import { ErrorNotice } from "../widget/states";
 import { browserMetadata } from "./browser-metadata";
+import { startSession } from "./start-session";
 
 type Props = {
   organizationId: string;
@@ -42,7 +41,6 @@ function PreChatForm({
   identity,
 }: Props & { identity: Identity }) {
   const { hostPage } = useHost();
-  const create = useMutation(api.public.contactSessions.create);
   const [name, setName] = useState(identity.name ?? "");
   const [email, setEmail] = useState(identity.email ?? "");
   const [pending, setPending] = useState(false);
@@ -53,7 +51,7 @@ function PreChatForm({
     setPending(true);
     setError(undefined);
     try {
-      const { sessionToken } = await create({
+      const { sessionToken } = await startSession({
         organizationId,
         name: preChatFields.name === "off" ? undefined : name.trim() || undefined,
         email: preChatFields.email === "off" ? undefined : email.trim() || undefined,

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { Webhook } from "svix";
 
 import { serverEnv } from "~/env";
-import { currentMember, jsonBody, localProvider, notFound } from "~/modules/auth/local/provider";
+import { currentMember, jsonBody, localProviderFor } from "~/modules/auth/local/provider";
 import {
   SIMULATED_PLANS,
   SIMULATED_STATUSES,
@@ -19,8 +19,8 @@ import {
  * in production with Clerk), and only for the signed-in organization's admins.
  */
 export async function POST(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   const secret = serverEnv.localClerkWebhookSecret();
   const site = serverEnv.convexSiteUrl();
   if (!secret || !site) {

@@ -20,6 +20,7 @@ import {
   POST as signIn,
 } from "~/app/api/local-auth/session/route";
 import { GET as getToken } from "~/app/api/local-auth/token/route";
+import { POST as simulateBilling } from "~/app/api/local-billing/route";
 
 import { LocalDirectory } from "./directory";
 import { signingKey } from "./keys";
@@ -39,12 +40,18 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const url = (route: string) => `http://localhost:3000/api/local-auth/${route}`;
-const json = (route: string, body: unknown, cookie?: string) =>
+const DASHBOARD = "http://localhost:3000";
+const url = (route: string) => `${DASHBOARD}/api/local-auth/${route}`;
+/** A call the dashboard's own pages make: same origin, a JSON body. */
+const json = (route: string, body: unknown, cookie?: string, method = "POST") =>
   new NextRequest(url(route), {
-    method: "POST",
+    method,
     body: JSON.stringify(body),
-    headers: { "Content-Type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: {
+      "Content-Type": "application/json",
+      Origin: DASHBOARD,
+      ...(cookie ? { cookie } : {}),
+    },
   });
 const get = (route: string, cookie?: string) =>
   new NextRequest(url(route), { headers: cookie ? { cookie } : {} });
@@ -96,7 +103,7 @@ describe("local sign-in, end to end through the route handlers", () => {
     });
     expect(payload.exp! - payload.iat!).toBe(3600);
 
-    const out = signOut();
+    const out = signOut(json("session", {}, cookie, "DELETE"));
     expect(out.headers.get("set-cookie")).toMatch(/parley_local_session=;/);
     expect((await getToken(get("token"))).status).toBe(401);
   });
@@ -159,7 +166,7 @@ describe("local sign-in, end to end through the route handlers", () => {
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ error });
     }
-    const directory = (await (await getDirectory()).json()) as {
+    const directory = (await (await getDirectory(get("directory"))).json()) as {
       users: unknown[];
       organizations: unknown[];
     };
@@ -167,11 +174,25 @@ describe("local sign-in, end to end through the route handlers", () => {
     expect(directory.organizations).toHaveLength(1);
   });
 
-  test("is switched off in production unless asked for", async () => {
-    vi.stubEnv("NODE_ENV", "production");
+  test("is never served in production, even when PARLEY_LOCAL_AUTH=on asks for it", async () => {
+    const { userId, organizationId } = await createAdmin();
+    const cookie = (await signIn(json("session", { userId, organizationId }))).headers
+      .get("set-cookie")!
+      .split(";")[0]!;
+    for (const flag of ["", "on"]) {
+      vi.stubEnv("NODE_ENV", "production");
+      vi.stubEnv("PARLEY_LOCAL_AUTH", flag);
+      expect((await getJwks()).status).toBe(404);
+      expect((await getToken(get("token", cookie))).status).toBe(404);
+      expect((await getDirectory(get("directory"))).status).toBe(404);
+      const signedIn = await signIn(json("session", { userId, organizationId }));
+      expect(signedIn.status).toBe(404);
+      expect(signedIn.headers.get("set-cookie")).toBeNull();
+      expect((await simulateBilling(json("x", { plan: "pro" }, cookie))).status).toBe(404);
+    }
+    vi.stubEnv("NODE_ENV", "development");
+    vi.stubEnv("PARLEY_LOCAL_AUTH", "off");
     expect((await getJwks()).status).toBe(404);
-    vi.stubEnv("PARLEY_LOCAL_AUTH", "on");
-    expect((await getJwks()).status).toBe(200);
   });
 
   test("is switched off whenever Clerk is configured, even when asked for", async () => {
@@ -186,12 +207,111 @@ describe("local sign-in, end to end through the route handlers", () => {
   });
 });
 
+describe("requests from anywhere but the dashboard's own pages", () => {
+  const from = (origin: string | null, contentType = "application/json") =>
+    ({
+      ...(origin === null ? {} : { Origin: origin }),
+      "Content-Type": contentType,
+    }) as Record<string, string>;
+  const request = (
+    route: string,
+    method: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) =>
+    new NextRequest(url(route), {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  test("a sign-in posted by another origin, or without one, is refused and sets no cookie", async () => {
+    const { userId, organizationId } = await createAdmin();
+    for (const headers of [
+      from("https://evil.example"),
+      from("http://localhost:3000.evil.example"),
+      from(null),
+      { ...from(DASHBOARD), "Sec-Fetch-Site": "cross-site" },
+    ]) {
+      const response = await signIn(
+        request("session", "POST", headers, { userId, organizationId }),
+      );
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: "Cross-origin request refused." });
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    // A form post (no JSON content type) is refused even from the dashboard's origin.
+    const form = await signIn(
+      request("session", "POST", from(DASHBOARD, "text/plain"), { userId, organizationId }),
+    );
+    expect(form.status).toBe(415);
+    expect(form.headers.get("set-cookie")).toBeNull();
+    // The dashboard's own request still works.
+    expect((await signIn(json("session", { userId, organizationId }))).status).toBe(200);
+  });
+
+  test("no route changes anything or hands out a token for another site", async () => {
+    const { userId, organizationId } = await createAdmin();
+    const cookie = (await signIn(json("session", { userId, organizationId }))).headers
+      .get("set-cookie")!
+      .split(";")[0]!;
+    const evil = { ...from("https://evil.example"), cookie };
+    const before = await (await getDirectory(get("directory"))).json();
+
+    expect(
+      (
+        await postDirectory(
+          request("directory", "POST", evil, {
+            type: "user",
+            name: "Eve",
+            email: "eve@evil.example",
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await addMember(
+          request("members", "POST", evil, { name: "Eve", email: "e@evil.example", role: "admin" }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await changeRole(request("members", "PATCH", evil, { userId, role: "operator" }))).status,
+    ).toBe(403);
+    expect((await removeMember(request("members", "DELETE", evil, { userId }))).status).toBe(403);
+    expect((await signOut(request("session", "DELETE", evil, {}))).status).toBe(403);
+    expect(
+      (
+        await simulateBilling(
+          new NextRequest(`${DASHBOARD}/api/local-billing`, {
+            method: "POST",
+            headers: evil,
+            body: JSON.stringify({ plan: "pro" }),
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(await (await getDirectory(get("directory"))).json()).toEqual(before);
+
+    // A page on another site cannot fetch a token with the member's cookie either.
+    const crossSite = new NextRequest(url("token"), {
+      headers: { cookie, "Sec-Fetch-Site": "cross-site" },
+    });
+    expect((await getToken(crossSite)).status).toBe(403);
+    const sameOrigin = new NextRequest(url("token"), {
+      headers: { cookie, "Sec-Fetch-Site": "same-origin" },
+    });
+    expect((await getToken(sameOrigin)).status).toBe(200);
+  });
+});
+
 describe("the Members page's routes", () => {
   const send = (method: string, body: unknown, cookie: string) =>
     new NextRequest(url("members"), {
       method,
       body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json", cookie },
+      headers: { "Content-Type": "application/json", Origin: DASHBOARD, cookie },
     });
   const cookieOf = async (userId: string, organizationId: string) =>
     (await signIn(json("session", { userId, organizationId }))).headers

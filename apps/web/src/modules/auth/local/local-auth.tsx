@@ -66,7 +66,12 @@ export function LocalAuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signOut = useCallback(async () => {
-    await fetch("/api/local-auth/session", { method: "DELETE" });
+    // A JSON body, like every local-auth call that changes something (see provider.ts).
+    await fetch("/api/local-auth/session", {
+      method: "DELETE",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     setState({ isLoading: false, member: null });
   }, []);
 

@@ -3,14 +3,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import {
   handleDirectoryErrors,
   jsonBody,
-  localProvider,
-  notFound,
+  localProviderFor,
 } from "~/modules/auth/local/provider";
 
 /** Everyone the local sign-in page can offer. */
-export async function GET() {
-  const provider = localProvider();
-  if (!provider) return notFound();
+export async function GET(request: NextRequest) {
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   return NextResponse.json(await provider.directory.read(), {
     headers: { "Cache-Control": "no-store" },
   });
@@ -22,8 +21,8 @@ export async function GET() {
  * (`{ type: "membership", userId, organizationId, role }`).
  */
 export async function POST(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   return handleDirectoryErrors(async () => {
     const body = await jsonBody(request);
     const { directory } = provider;

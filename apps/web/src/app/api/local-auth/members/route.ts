@@ -4,8 +4,7 @@ import {
   currentMember,
   handleDirectoryErrors,
   jsonBody,
-  localProvider,
-  notFound,
+  localProviderFor,
   type LocalProvider,
 } from "~/modules/auth/local/provider";
 
@@ -34,8 +33,8 @@ async function signedIn(
 
 /** The organization's members; for admins also the users who could be added. */
 export async function GET(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   const member = await signedIn(provider, request);
   if (member instanceof Response) return member;
   const directory = await provider.directory.read();
@@ -54,8 +53,8 @@ export async function GET(request: NextRequest) {
 
 /** Add a member: an existing user (`{ userId, role }`) or a new one (`{ name, email, role }`). */
 export async function POST(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   const member = await signedIn(provider, request, "admin");
   if (member instanceof Response) return member;
   return handleDirectoryErrors(async () => {
@@ -76,8 +75,8 @@ export async function POST(request: NextRequest) {
 
 /** Change a member's role: `{ userId, role }`. */
 export async function PATCH(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   const member = await signedIn(provider, request, "admin");
   if (member instanceof Response) return member;
   return handleDirectoryErrors(async () => {
@@ -94,8 +93,8 @@ export async function PATCH(request: NextRequest) {
 
 /** Remove a member: `{ userId }`. Nobody removes themselves. */
 export async function DELETE(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   const member = await signedIn(provider, request, "admin");
   if (member instanceof Response) return member;
   return handleDirectoryErrors(async () => {

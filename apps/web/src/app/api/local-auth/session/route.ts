@@ -4,8 +4,7 @@ import {
   currentMember,
   handleDirectoryErrors,
   jsonBody,
-  localProvider,
-  notFound,
+  localProviderFor,
   SESSION_COOKIE,
   sessionCookie,
 } from "~/modules/auth/local/provider";
@@ -13,8 +12,8 @@ import { signSession } from "~/modules/auth/local/tokens";
 
 /** Who is signed in: `{ member }`, with `member` null when nobody is. */
 export async function GET(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   return NextResponse.json(
     { member: await currentMember(provider, request) },
     { headers: { "Cache-Control": "no-store" } },
@@ -23,8 +22,8 @@ export async function GET(request: NextRequest) {
 
 /** Sign in as `userId` in `organizationId`; the user must be a member there. */
 export async function POST(request: NextRequest) {
-  const provider = localProvider();
-  if (!provider) return notFound();
+  const provider = localProviderFor(request);
+  if (provider instanceof Response) return provider;
   return handleDirectoryErrors(async () => {
     const body = await jsonBody(request);
     const userId = typeof body?.userId === "string" ? body.userId : "";
@@ -47,8 +46,9 @@ export async function POST(request: NextRequest) {
 }
 
 /** Sign out. */
-export function DELETE() {
-  if (!localProvider()) return notFound();
+export function DELETE(request: NextRequest) {
+  const refused = localProviderFor(request);
+  if (refused instanceof Response) return refused;
   const response = NextResponse.json({ member: null });
   response.cookies.delete(SESSION_COOKIE);
   return response;
