@@ -2,8 +2,8 @@
  * `pnpm --filter @parley/bench ai-overhead [rounds]`: what Parley adds between
  * a visitor's message and the first token they see. A loopback
  * OpenAI-compatible server answers after a fixed time-to-first-token; the
- * figure is (send → first AI text visible to a subscribed client) minus that
- * delay. Goal: at most 50 ms at p95. Runs on the local backend, in this
+ * figure is (send → first AI text visible to a subscribed client, through the
+ * reply's deltas in `messages.streaming`) minus that delay. Goal: at most 50 ms at p95. Runs on the local backend, in this
  * process (the client too), so a busy machine shows in the figures: run it a
  * few times. Also prints how long the typing indicator (the reply's message,
  * still empty) takes to appear; when the first words come in the same update,
@@ -72,26 +72,40 @@ for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
   let lastBefore: string | undefined;
   let subscribed: () => void = () => {};
   const ready = new Promise<void>((resolve) => (subscribed = resolve));
+  // The first words arrive as a delta (messages.streaming), or in the finished body.
+  let firstTokenAt = 0;
+  const unsubscribes: (() => void)[] = [];
   const firstToken = new Promise<number>((resolve) => {
-    const unsubscribe = visitor.onUpdate(
-      api.public.messages.list,
-      { sessionToken, conversationId, paginationOpts: { numItems: 10, cursor: null } },
-      (result) => {
-        const latest = result.page[0];
-        if (!sentAt) {
-          // The conversation as it was before the question (the agent's greeting).
-          lastBefore = latest?._id;
-          subscribed();
-          return;
-        }
-        // The reply: a new AI message, first empty (the typing indicator), then with text.
-        if (latest?.role !== "ai" || latest._id === lastBefore) return;
-        typingAt ||= performance.now();
-        if (latest.body.length > 0) {
-          resolve(performance.now());
-          unsubscribe();
-        }
-      },
+    const seen = () => {
+      firstTokenAt ||= performance.now();
+      resolve(firstTokenAt);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+    unsubscribes.push(
+      visitor.onUpdate(
+        api.public.messages.list,
+        { sessionToken, conversationId, paginationOpts: { numItems: 10, cursor: null } },
+        (result) => {
+          const latest = result.page[0];
+          if (!sentAt) {
+            // The conversation as it was before the question (the agent's greeting).
+            lastBefore = latest?._id;
+            subscribed();
+            return;
+          }
+          // The reply: a new AI message, first empty (the typing indicator), then complete.
+          if (latest?.role !== "ai" || latest._id === lastBefore) return;
+          typingAt ||= performance.now();
+          if (latest.body.length > 0) seen();
+        },
+      ),
+      visitor.onUpdate(
+        api.public.messages.streaming,
+        { sessionToken, conversationId },
+        (replies) => {
+          if (sentAt && replies.some((reply) => reply.deltas.length > 0)) seen();
+        },
+      ),
     );
   });
   await ready;
@@ -101,7 +115,7 @@ for (let round = 0; round < WARM_UP_ROUNDS + ROUNDS; round++) {
     conversationId,
     body: `Question ${round}`,
   });
-  const firstTokenAt = await firstToken;
+  await firstToken;
   if (round < WARM_UP_ROUNDS) continue;
   overheads.push(firstTokenAt - sentAt - TIME_TO_FIRST_TOKEN_MS);
   typing.push(typingAt - sentAt);

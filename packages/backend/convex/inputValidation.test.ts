@@ -168,6 +168,11 @@ const cases: Record<
       paginationOpts: { numItems: 10, cursor: long(3000) },
     }),
   },
+  "public/messages:streaming": {
+    as: "anonymous",
+    wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: { id: 1 } }),
+    oversized: ({ conversationId }) => ({ sessionToken: long(200), conversationId }),
+  },
   "public/messages:send": {
     as: "anonymous",
     wrongType: ({ sessionToken, conversationId }) => ({ sessionToken, conversationId, body: 5 }),
@@ -189,6 +194,11 @@ const cases: Record<
       conversationId,
       paginationOpts: { numItems: 10, cursor: long(3000) },
     }),
+  },
+  "private/messages:streaming": {
+    as: "admin",
+    wrongType: () => ({ conversationId: 12 }),
+    oversized: () => ({ conversationId: long(3000) }),
   },
   "private/messages:send": {
     as: "admin",

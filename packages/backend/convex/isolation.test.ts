@@ -134,6 +134,42 @@ async function handOver({ t, visitorA, conversationA }: World) {
   });
 }
 
+/**
+ * A's visitor has asked a question (written directly, so no reply is
+ * scheduled) and the agent's reply is half written: one delta stored.
+ */
+async function replyStreamingIn(
+  t: World["t"],
+  visitorA: string,
+  conversationA: World["conversationA"],
+) {
+  const messageId = await t.run(async (ctx) => {
+    const conversation = (await ctx.db.get("conversations", conversationA))!;
+    return await ctx.db.insert("messages", {
+      organizationId: conversation.organizationId,
+      conversationId: conversationA,
+      role: "visitor",
+      body: "How do refunds work?",
+      status: "complete",
+    });
+  });
+  const started = await t.mutation(internal.system.messages.startReply, {
+    conversationId: conversationA,
+    messageId,
+  });
+  await t.mutation(internal.system.messages.appendDelta, {
+    messageId: started!.replyId,
+    seq: 0,
+    text: "Refunds at A ",
+  });
+  expect(
+    await t.query(api.public.messages.streaming, {
+      sessionToken: visitorA,
+      conversationId: conversationA,
+    }),
+  ).toHaveLength(1);
+}
+
 const page = { paginationOpts: { numItems: 50, cursor: null } };
 
 type Args = Record<string, unknown>;
@@ -414,6 +450,22 @@ const cases: Record<string, Case> = {
     },
   },
 
+  "public/messages:streaming": {
+    access: "visitor",
+    args: (w) => ({ sessionToken: w.visitorA, conversationId: w.conversationA }),
+    otherOrganization: async ({ t, visitorA, visitorB, conversationA }) => {
+      await replyStreamingIn(t, visitorA, conversationA);
+      expect(
+        await errorData(
+          t.query(api.public.messages.streaming, {
+            sessionToken: visitorB,
+            conversationId: conversationA,
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+    },
+  },
+
   "public/messages:send": {
     access: "visitor",
     args: (w) => ({ sessionToken: w.visitorA, conversationId: w.conversationA, body: "hi" }),
@@ -458,6 +510,21 @@ const cases: Record<string, Case> = {
           asOperator(t, "org_b").query(api.private.messages.list, {
             conversationId: conversationA,
             ...page,
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+    },
+  },
+
+  "private/messages:streaming": {
+    access: "member",
+    args: (w) => ({ conversationId: w.conversationA }),
+    otherOrganization: async ({ t, visitorA, conversationA }) => {
+      await replyStreamingIn(t, visitorA, conversationA);
+      expect(
+        await errorData(
+          asOperator(t, "org_b").query(api.private.messages.streaming, {
+            conversationId: conversationA,
           }),
         ),
       ).toMatchObject({ code: "NOT_FOUND" });

@@ -291,6 +291,23 @@ export default defineSchema({
     .index("by_organization_id", ["organizationId"])
     .searchIndex("search_body", { searchField: "body", filterFields: ["organizationId"] }),
 
+  /**
+   * The text of an AI reply while it streams, one row per flush, in order of
+   * `seq` (as @convex-dev/agent's `streamDeltas`). The reply's message stays
+   * unchanged (empty, status "streaming") until `system/messages.finishReply`
+   * writes the whole body into it once and deletes these rows, so a flush
+   * re-runs only the small `messages.streaming` queries of that
+   * conversation, never the message lists.
+   */
+  messageDeltas: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    messageId: v.id("messages"),
+    /** 0, 1, 2, … per message: the order the text was written in. */
+    seq: v.number(),
+    text: v.string(),
+  }).index("by_conversation_id_and_message_id_and_seq", ["conversationId", "messageId", "seq"]),
+
   knowledgeSources: defineTable({
     organizationId: v.id("organizations"),
     title: v.string(),

@@ -71,9 +71,13 @@ export type FunctionCall = {
 
 export type FunctionOutcome = { success: true; value: Value } | FunctionFailure;
 
-/** A query result as it goes on the wire, with a fingerprint to tell whether it changed. */
+/**
+ * A query result as it goes on the wire, with a fingerprint to tell whether
+ * it changed. A success carries its value's JSON text too: one cached result
+ * is sent to every subscriber of it, and is serialized once for all of them.
+ */
 export type EncodedQueryResult =
-  | { success: true; value: JSONValue; fingerprint: string }
+  | { success: true; value: JSONValue; json: string; fingerprint: string }
   | (FunctionFailure & { fingerprint: string });
 
 export type EngineOptions = {
@@ -835,7 +839,8 @@ export class Engine {
       const failure = describeFailure(error);
       return { ...failure, fingerprint: failureFingerprint(failure) };
     }
-    return { success: true, value, fingerprint: `ok:${JSON.stringify(value)}` };
+    const json = JSON.stringify(value);
+    return { success: true, value, json, fingerprint: `ok:${json}` };
   }
 
   private async resolve(

@@ -136,7 +136,12 @@ type SubscribedQuery = {
   journal: QueryJournal;
   /** Set when the client's arguments could not be decoded: reported as the query's result. */
   invalid?: EncodedQueryResult;
-  /** Fingerprint of the result (and journal) last sent, to send only what changed. */
+  /**
+   * The result last sent (the engine's shared object: usually the same one
+   * again when nothing changed, found without comparing text) and its
+   * fingerprint, to send only what changed.
+   */
+  sent?: EncodedQueryResult;
   sentFingerprint?: string;
 };
 
@@ -157,6 +162,31 @@ function decodeArgs(args: JSONValue[]): Record<string, Value> {
     throw new Error("The arguments to a Convex function must be an object.");
   }
   return value as Record<string, Value>;
+}
+
+/**
+ * A `QueryUpdated` or `QueryFailed` modification as JSON text. A success's
+ * value goes in as the JSON the engine made once for every subscriber of the
+ * result, rather than being serialized again for each of them.
+ */
+function modificationText(
+  queryId: QueryId,
+  result: EncodedQueryResult,
+  journal: QueryJournal,
+): string {
+  if (!result.success) {
+    const failed: StateModification = {
+      type: "QueryFailed",
+      queryId,
+      errorMessage: result.errorMessage,
+      ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
+      logLines: [],
+      journal,
+    };
+    return JSON.stringify(failed);
+  }
+  const head = JSON.stringify({ type: "QueryUpdated", queryId, logLines: [], journal });
+  return `${head.slice(0, -1)},"value":${result.json}}`;
 }
 
 export class SyncSession {
@@ -508,29 +538,28 @@ export class SyncSession {
     }
     if (this.closed) return;
 
-    const modifications: StateModification[] = [];
-    for (const queryId of this.removed) modifications.push({ type: "QueryRemoved", queryId });
+    // Each modification as JSON text: a result's value is pasted in as the engine encoded it.
+    const modifications: string[] = [];
+    for (const queryId of this.removed) {
+      modifications.push(JSON.stringify({ type: "QueryRemoved", queryId }));
+    }
     this.removed.clear();
     entries.forEach(([queryId, query], index) => {
       const result = results[index]!;
       // A failed run keeps the journal it had, so the client does not forget its page's bounds.
       const journal = result.success ? nextJournal(calls[index]!, result.value) : query.journal;
-      const fingerprint = `${result.fingerprint}\u0000${journal ?? ""}`;
-      if (query.sentFingerprint === fingerprint) return;
-      query.sentFingerprint = fingerprint;
+      const unchanged =
+        journal === query.journal &&
+        query.sent !== undefined &&
+        (query.sent === result || query.sentFingerprint === result.fingerprint);
+      if (unchanged) {
+        query.sent = result;
+        return;
+      }
+      query.sent = result;
+      query.sentFingerprint = result.fingerprint;
       query.journal = journal;
-      modifications.push(
-        result.success
-          ? { type: "QueryUpdated", queryId, value: result.value, logLines: [], journal }
-          : {
-              type: "QueryFailed",
-              queryId,
-              errorMessage: result.errorMessage,
-              ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
-              logLines: [],
-              journal,
-            },
-      );
+      modifications.push(modificationText(queryId, result, journal));
     });
 
     const endTs = ts > this.sent.ts ? ts : this.sent.ts;
@@ -545,14 +574,18 @@ export class SyncSession {
       identity: this.identityVersion,
       ts: endTs,
     };
-    this.send({
+    const transition: Extract<ServerMessage, { type: "Transition" }> = {
       type: "Transition",
       startVersion: { ...this.sent, ts: encodeTs(this.sent.ts) },
       endVersion: { ...end, ts: encodeTs(end.ts) },
-      modifications,
+      modifications: [],
       ...(this.clientClockSkew !== undefined ? { clientClockSkew: this.clientClockSkew } : {}),
       serverTs: Date.now() * 1_000_000,
-    });
+    };
+    const text = JSON.stringify(transition);
+    // `"modifications":[]` appears once, before any value: fill it with the texts built above.
+    const at = text.indexOf('"modifications":[]') + '"modifications":['.length;
+    this.sendText(`${text.slice(0, at)}${modifications.join(",")}${text.slice(at)}`);
     this.sent = end;
   }
 
@@ -565,12 +598,17 @@ export class SyncSession {
     if (query.invalid) return query.invalid;
     const system = this.services.environment.systemQuery(call.udfPath, call.args, caller);
     if (system === undefined) return null;
-    return { success: true, value: system, fingerprint: `ok:${JSON.stringify(system)}` };
+    const json = JSON.stringify(system);
+    return { success: true, value: system, json, fingerprint: `ok:${json}` };
   }
 
   private send(message: ServerMessage): void {
+    this.sendText(JSON.stringify(message));
+  }
+
+  private sendText(text: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(message));
+    this.socket.send(text);
   }
 
   private fatal(error: string): void {

@@ -17,6 +17,7 @@ import type * as crons from "../crons.js";
 import type * as http from "../http.js";
 import type * as lib_agent_localResponder from "../lib/agent/localResponder.js";
 import type * as lib_agent_responders from "../lib/agent/responders.js";
+import type * as lib_agent_run from "../lib/agent/run.js";
 import type * as lib_agent_stream from "../lib/agent/stream.js";
 import type * as lib_aiBudget from "../lib/aiBudget.js";
 import type * as lib_allowedDomains from "../lib/allowedDomains.js";
@@ -92,6 +93,7 @@ declare const fullApi: ApiFromModules<{
   http: typeof http;
   "lib/agent/localResponder": typeof lib_agent_localResponder;
   "lib/agent/responders": typeof lib_agent_responders;
+  "lib/agent/run": typeof lib_agent_run;
   "lib/agent/stream": typeof lib_agent_stream;
   "lib/aiBudget": typeof lib_aiBudget;
   "lib/allowedDomains": typeof lib_allowedDomains;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
 import { localReply, searchTerms } from "./agent/localResponder";
 import {
@@ -14,7 +14,7 @@ import {
   stem,
   stems,
 } from "./relevance";
-import { DeltaWriter, words } from "./agent/stream";
+import { DeltaWriter, MAX_DELTAS_PER_REPLY, words } from "./agent/stream";
 import { describeEmbeddingError, EmbeddingResponseError } from "./embeddings";
 import {
   chunkText,
@@ -271,11 +271,33 @@ describe("lib/agent/localResponder", () => {
 describe("lib/agent/stream", () => {
   test("writes the first delta at once, batches the rest, and stops at the length limit", async () => {
     const writes: string[] = [];
-    const writer = new DeltaWriter((d) => Promise.resolve(void writes.push(d)), 12);
+    const seqs: number[] = [];
+    const writer = new DeltaWriter((seq, d) => {
+      seqs.push(seq);
+      writes.push(d);
+      return Promise.resolve();
+    }, 12);
     for (const word of words("one two three four five")) await writer.push(word);
     await writer.flush();
     expect(writes[0]).toBe("one ");
     expect(writes.join("")).toBe("one two thre");
+    expect(seqs).toEqual(writes.map((_, index) => index));
     expect(writer.full).toBe(true);
+  });
+
+  test("never writes more than MAX_DELTAS_PER_REPLY deltas, and loses no text", async () => {
+    vi.useFakeTimers();
+    const writes: string[] = [];
+    const writer = new DeltaWriter((_, d) => Promise.resolve(void writes.push(d)), 100_000);
+    const pieces = Array.from({ length: MAX_DELTAS_PER_REPLY * 2 }, (_, i) => `w${i} `);
+    for (const piece of pieces) {
+      // Past the flush interval every time, so each piece would be its own delta.
+      vi.advanceTimersByTime(1_000);
+      await writer.push(piece);
+    }
+    await writer.flush();
+    vi.useRealTimers();
+    expect(writes).toHaveLength(MAX_DELTAS_PER_REPLY);
+    expect(writes.join("")).toBe(pieces.join(""));
   });
 });

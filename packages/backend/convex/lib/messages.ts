@@ -5,6 +5,7 @@ import type { PaginationOptions } from "convex/server";
 
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
+import { MAX_DELTAS_PER_REPLY } from "./agent/stream";
 import { TEAM_ONLY_ROLES, vMessageRole, vMessageStatus } from "./validators";
 
 export const vMessageView = v.object({
@@ -58,6 +59,36 @@ export async function listMessages(
   const visible =
     audience === "team" ? page.page : page.page.filter((m) => !TEAM_ONLY_ROLES.has(m.role));
   return { ...page, page: await Promise.all(visible.map((m) => toMessageView(ctx, m))) };
+}
+
+/** The text streamed so far into one reply that is still being written. */
+export const vStreamingReply = v.object({
+  messageId: v.id("messages"),
+  /** In `seq` order; the client joins their `text` (see `messageDeltas` in the schema). */
+  deltas: v.array(v.object({ seq: v.number(), text: v.string() })),
+});
+
+/**
+ * The conversation's replies in progress, with their deltas. Only delta rows
+ * are read, so this query re-runs on each flush while the message lists
+ * (which never read deltas) do not. Bounded: a reply writes at most
+ * MAX_DELTAS_PER_REPLY deltas, and a conversation rarely streams more than
+ * one reply at a time; the bound covers two.
+ */
+export async function streamingReplies(ctx: QueryCtx, conversationId: Id<"conversations">) {
+  const rows = await ctx.db
+    .query("messageDeltas")
+    .withIndex("by_conversation_id_and_message_id_and_seq", (q) =>
+      q.eq("conversationId", conversationId),
+    )
+    .take(MAX_DELTAS_PER_REPLY * 2);
+  const replies = new Map<Id<"messages">, { seq: number; text: string }[]>();
+  for (const row of rows) {
+    const deltas = replies.get(row.messageId) ?? [];
+    deltas.push({ seq: row.seq, text: row.text });
+    replies.set(row.messageId, deltas);
+  }
+  return [...replies].map(([messageId, deltas]) => ({ messageId, deltas }));
 }
 
 /** Trimmed, non-empty message text, or null. */

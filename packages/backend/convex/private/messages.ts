@@ -13,7 +13,13 @@ import {
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
 import { vPaginationOpts } from "../lib/pagination";
-import { cleanBody, listMessages, vMessageView } from "../lib/messages";
+import {
+  cleanBody,
+  listMessages,
+  streamingReplies,
+  vMessageView,
+  vStreamingReply,
+} from "../lib/messages";
 import { clearTyping } from "../lib/typing";
 import { LIMITS } from "../lib/validators";
 
@@ -24,6 +30,19 @@ export const list = orgQuery({
   handler: async (ctx, args) => {
     const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);
     return await listMessages(ctx, conversation._id, args.paginationOpts, "team");
+  },
+});
+
+/**
+ * The agent's replies in this conversation that are still streaming, as
+ * deltas, for the inbox to show as they are written (see the public twin).
+ */
+export const streaming = orgQuery({
+  args: { conversationId: v.id("conversations") },
+  returns: v.array(vStreamingReply),
+  handler: async (ctx, args) => {
+    const conversation = await getOrgConversation(ctx, ctx.organizationId, args.conversationId);
+    return await streamingReplies(ctx, conversation._id);
   },
 });
 

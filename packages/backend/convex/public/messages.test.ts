@@ -10,6 +10,8 @@ import {
   type Test,
 } from "../../test/setup";
 import { api, internal } from "../_generated/api";
+import { preview } from "../lib/conversations";
+import { REPLY_TIMEOUT_MS } from "../system/messages";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -114,8 +116,8 @@ describe("public/messages", () => {
     ).toHaveLength(1);
   });
 
-  test("a reply is visible while it streams: empty and 'streaming' first, then growing, then complete", async () => {
-    const { t, conversationId, messages } = await chat();
+  test("a reply streams as ordered deltas beside its message, and its body is written once at the end", async () => {
+    const { t, sessionToken, conversationId, messages } = await chat();
     const question = await visitorMessage(t, conversationId, "When do orders ship?");
     const started = await t.mutation(internal.system.messages.startReply, {
       conversationId,
@@ -127,35 +129,141 @@ describe("public/messages", () => {
       role: "visitor",
       body: "When do orders ship?",
     });
-    const replyId = started?.replyId;
-    expect((await messages()).at(-1)).toMatchObject({
+    const replyId = started!.replyId;
+    const listed = await messages();
+    expect(listed.at(-1)).toMatchObject({
       _id: replyId,
       role: "ai",
       body: "",
       status: "streaming",
     });
+    const streaming = () =>
+      t.query(api.public.messages.streaming, { sessionToken, conversationId });
+    expect(await streaming()).toEqual([]);
 
-    await t.mutation(internal.system.messages.appendDelta, {
-      messageId: replyId!,
-      delta: "Orders ship ",
-    });
-    expect((await messages()).at(-1)).toMatchObject({ body: "Orders ship ", status: "streaming" });
-    await t.mutation(internal.system.messages.appendDelta, {
-      messageId: replyId!,
-      delta: "in two days.",
-    });
+    // Written out of order (concurrent flushes), read back in `seq` order; a repeat is stored once.
+    for (const [seq, text] of [
+      [1, "ship in "],
+      [0, "Orders "],
+      [2, "two days."],
+      [1, "ship in "],
+    ] as const) {
+      await t.mutation(internal.system.messages.appendDelta, { messageId: replyId, seq, text });
+    }
+    expect(await streaming()).toEqual([
+      {
+        messageId: replyId,
+        deltas: [
+          { seq: 0, text: "Orders " },
+          { seq: 1, text: "ship in " },
+          { seq: 2, text: "two days." },
+        ],
+      },
+    ]);
+    // The message itself is untouched while it streams: its list has nothing new to send.
+    expect(await messages()).toEqual(listed);
+
     await t.mutation(internal.system.messages.finishReply, {
-      messageId: replyId!,
+      messageId: replyId,
       status: "complete",
       sourceIds: [],
       escalate: false,
     });
-    // A late delta after the reply closed changes nothing.
-    await t.mutation(internal.system.messages.appendDelta, { messageId: replyId!, delta: " LATE" });
     expect((await messages()).at(-1)).toMatchObject({
       body: "Orders ship in two days.",
       status: "complete",
     });
+    // The deltas are gone with the same write.
+    expect(await streaming()).toEqual([]);
+    expect(await t.run((ctx) => ctx.db.query("messageDeltas").collect())).toEqual([]);
+
+    // A late delta after the reply closed changes nothing.
+    await t.mutation(internal.system.messages.appendDelta, {
+      messageId: replyId,
+      seq: 3,
+      text: " LATE",
+    });
+    expect((await messages()).at(-1)).toMatchObject({ body: "Orders ship in two days." });
+    expect(await streaming()).toEqual([]);
+  });
+
+  test("the agent's reply leaves no deltas behind, and its preview is the whole answer", async () => {
+    const { t, sessionToken, conversationId, messages, send } = await chat();
+    await send("How long does international delivery take?");
+    const answer = (await messages()).at(-1)!;
+    expect(answer).toMatchObject({ role: "ai", status: "complete" });
+    expect(answer.body).toMatch(/7 to 10 days/);
+    expect(await t.query(api.public.messages.streaming, { sessionToken, conversationId })).toEqual(
+      [],
+    );
+    expect(await t.run((ctx) => ctx.db.query("messageDeltas").collect())).toEqual([]);
+    const conversation = await t.query(api.public.conversations.get, {
+      sessionToken,
+      conversationId,
+    });
+    expect(conversation.lastMessagePreview).toBe(preview(answer.body));
+  });
+
+  test("a reply whose action died is closed by the sweep, keeping its text and deleting its deltas", async () => {
+    const { t, sessionToken, conversationId, messages } = await chat();
+    const question = await visitorMessage(t, conversationId, "When do orders ship?");
+    const { replyId } = (await t.mutation(internal.system.messages.startReply, {
+      conversationId,
+      messageId: question,
+    }))!;
+    await t.mutation(internal.system.messages.appendDelta, {
+      messageId: replyId,
+      seq: 0,
+      text: "Orders ship",
+    });
+    // No finishReply: the action is gone. The sweep was scheduled with the reply.
+    vi.advanceTimersByTime(REPLY_TIMEOUT_MS);
+    await t.finishInProgressScheduledFunctions();
+    expect((await messages()).at(-1)).toMatchObject({
+      _id: replyId,
+      body: "Orders ship",
+      status: "failed",
+    });
+    expect(await t.query(api.public.messages.streaming, { sessionToken, conversationId })).toEqual(
+      [],
+    );
+  });
+
+  test("another visitor, or another organization, cannot read a reply's deltas", async () => {
+    const { t, sessionToken, conversationId } = await chat();
+    const question = await visitorMessage(t, conversationId, "When do orders ship?");
+    const { replyId } = (await t.mutation(internal.system.messages.startReply, {
+      conversationId,
+      messageId: question,
+    }))!;
+    await t.mutation(internal.system.messages.appendDelta, {
+      messageId: replyId,
+      seq: 0,
+      text: "Secret ",
+    });
+    // Its own visitor and its own team see it.
+    expect(
+      await t.query(api.public.messages.streaming, { sessionToken, conversationId }),
+    ).toHaveLength(1);
+    expect(
+      await asAdmin(t, "org_a").query(api.private.messages.streaming, { conversationId }),
+    ).toEqual([{ messageId: replyId, deltas: [{ seq: 0, text: "Secret " }] }]);
+
+    const otherVisitor = await createVisitor(t, "org_a", "Eve");
+    expect(
+      await errorData(
+        t.query(api.public.messages.streaming, { sessionToken: otherVisitor, conversationId }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    await createOrganization(t, "org_b");
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").query(api.private.messages.streaming, { conversationId }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await errorData(t.query(api.private.messages.streaming, { conversationId })),
+    ).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
   test("asking for a person hands the conversation over, and the agent then stays silent", async () => {

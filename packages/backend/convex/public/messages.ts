@@ -6,7 +6,13 @@ import { addMessage, getVisitorConversation } from "../lib/conversations";
 import { appError } from "../lib/errors";
 import { visitorMutation, visitorQuery } from "../lib/functions";
 import { vPaginationOpts } from "../lib/pagination";
-import { cleanBody, listMessages, vMessageView } from "../lib/messages";
+import {
+  cleanBody,
+  listMessages,
+  streamingReplies,
+  vMessageView,
+  vStreamingReply,
+} from "../lib/messages";
 import { enforceRateLimit } from "../lib/rateLimits";
 import { clearTyping } from "../lib/typing";
 import { LIMITS } from "../lib/validators";
@@ -18,6 +24,21 @@ export const list = visitorQuery({
   handler: async (ctx, args) => {
     const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
     return await listMessages(ctx, conversation._id, args.paginationOpts, "visitor");
+  },
+});
+
+/**
+ * The agent's replies in this conversation that are still streaming, as
+ * deltas. The widget subscribes to this small query next to `list` and
+ * shows the joined text in place of the streaming message's empty body; a
+ * flush re-runs only this query.
+ */
+export const streaming = visitorQuery({
+  args: { conversationId: v.id("conversations") },
+  returns: v.array(vStreamingReply),
+  handler: async (ctx, args) => {
+    const conversation = await getVisitorConversation(ctx, ctx.session, args.conversationId);
+    return await streamingReplies(ctx, conversation._id);
   },
 });
 

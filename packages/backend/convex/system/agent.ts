@@ -3,15 +3,17 @@ import { v } from "convex/values";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import { internalAction } from "../_generated/server";
-import { localResponder, modelResponder } from "../lib/agent/responders";
+import { streamAgentReply } from "../lib/agent/run";
 import { DeltaWriter } from "../lib/agent/stream";
-import { env } from "../lib/env";
-import { searchKnowledgeBase } from "../lib/retrieval";
 
 /** Longest reply the agent may write, in characters (a cost and abuse guard). */
 export const MAX_REPLY_CHARACTERS = 2_000;
 
-/** Answer a visitor's message, streaming the reply into the conversation. */
+/**
+ * Answer a visitor's message. The reply streams as delta rows next to its
+ * message (`system/messages.appendDelta`), and its body is written once, by
+ * `finishReply`, when it is complete.
+ */
 export const reply = internalAction({
   args: { conversationId: v.id("conversations"), messageId: v.id("messages") },
   returns: v.null(),
@@ -24,18 +26,16 @@ export const reply = internalAction({
     if (!started) return null;
     const { replyId, input } = started;
 
-    const model = env.openAi();
-    const respond = model ? modelResponder(model) : localResponder(env.streamPacingMs());
-    const writer = new DeltaWriter(async (delta) => {
-      await ctx.runMutation(internal.system.messages.appendDelta, { messageId: replyId, delta });
+    const writer = new DeltaWriter(async (seq, text) => {
+      await ctx.runMutation(internal.system.messages.appendDelta, {
+        messageId: replyId,
+        seq,
+        text,
+      });
     }, MAX_REPLY_CHARACTERS);
 
     try {
-      const result = await respond(input, {
-        search: (query) =>
-          searchKnowledgeBase(ctx, { organizationId: input.organizationId, query, limit: 3 }),
-        write: (delta) => writer.push(delta),
-      });
+      const result = await streamAgentReply(ctx, input, (delta) => writer.push(delta));
       await writer.flush();
       await ctx.runMutation(internal.system.messages.finishReply, {
         messageId: replyId,

@@ -1,7 +1,9 @@
 import { v } from "convex/values";
 
-import { internalMutation } from "../_generated/server";
-import { MAX_CONTEXT_TURNS } from "../lib/agent/stream";
+import { internal } from "../_generated/api";
+import type { Doc } from "../_generated/dataModel";
+import { internalMutation, type MutationCtx } from "../_generated/server";
+import { MAX_CONTEXT_TURNS, MAX_DELTAS_PER_REPLY } from "../lib/agent/stream";
 import { BUDGET_MESSAGES, takeReplyBudget, warnIfNearlyUsed } from "../lib/aiBudget";
 import { audit } from "../lib/audit";
 import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
@@ -11,12 +13,15 @@ import { recordUsage, usageOf } from "../lib/usage";
 import { isTranscriptRole, vTranscriptRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
+/** A reply still streaming this long after it started is closed by `abandonReply`. */
+export const REPLY_TIMEOUT_MS = 10 * 60 * 1000;
+
 /**
  * Open the agent's reply to the visitor's message `messageId`, and hand the
  * agent what it needs to answer, in one transaction: the reply action makes
  * this its only call before it asks the model. The reply starts as an empty
  * streaming message, which the widget shows as the typing indicator until
- * the first words arrive.
+ * the first delta arrives (`messages.streaming`).
  *
  * Returns null when no answer is wanted any more (the conversation left the
  * agent, or a newer visitor message will be answered instead), and when the
@@ -79,6 +84,9 @@ export const startReply = internalMutation({
       repliesThisHour: budget.repliesThisHour,
       repliesThisPeriod: usage.aiReplies + 1,
     });
+    await ctx.scheduler.runAfter(REPLY_TIMEOUT_MS, internal.system.messages.abandonReply, {
+      messageId: replyId,
+    });
     return {
       replyId,
       input: {
@@ -94,19 +102,58 @@ export const startReply = internalMutation({
   },
 });
 
-/** Append streamed text to a reply. */
+/**
+ * Store delta `seq` of a streaming reply: a new `messageDeltas` row. The
+ * message itself is not written, so the message lists are not re-run;
+ * only `messages.streaming` is. A delta sent twice (a retried call) is
+ * stored once.
+ */
 export const appendDelta = internalMutation({
-  args: { messageId: v.id("messages"), delta: v.string() },
+  args: { messageId: v.id("messages"), seq: v.number(), text: v.string() },
   returns: v.null(),
-  handler: async (ctx, { messageId, delta }) => {
+  handler: async (ctx, { messageId, seq, text }) => {
     const message = await ctx.db.get("messages", messageId);
     if (!message || message.status !== "streaming") return null;
-    await ctx.db.patch("messages", messageId, { body: message.body + delta });
+    const existing = await ctx.db
+      .query("messageDeltas")
+      .withIndex("by_conversation_id_and_message_id_and_seq", (q) =>
+        q.eq("conversationId", message.conversationId).eq("messageId", messageId).eq("seq", seq),
+      )
+      .unique();
+    if (existing) return null;
+    await ctx.db.insert("messageDeltas", {
+      organizationId: message.organizationId,
+      conversationId: message.conversationId,
+      messageId,
+      seq,
+      text,
+    });
     return null;
   },
 });
 
-/** Close a reply: record its sources, and hand over to a human if the agent decided to. */
+/**
+ * Delete a reply's deltas and return their text joined in order. A reply has
+ * at most MAX_DELTAS_PER_REPLY deltas (`DeltaWriter`), so one transaction
+ * takes them all.
+ */
+async function takeDeltas(ctx: MutationCtx, message: Doc<"messages">) {
+  const deltas = await ctx.db
+    .query("messageDeltas")
+    .withIndex("by_conversation_id_and_message_id_and_seq", (q) =>
+      q.eq("conversationId", message.conversationId).eq("messageId", message._id),
+    )
+    .take(MAX_DELTAS_PER_REPLY);
+  for (const delta of deltas) await ctx.db.delete("messageDeltas", delta._id);
+  return deltas.map((delta) => delta.text).join("");
+}
+
+/**
+ * Close a reply: write its whole body into the message once (the streamed
+ * deltas, unless `body` replaces them), delete the deltas in the same
+ * transaction (so no client sees the text twice or not at all), record its
+ * sources, and hand over to a human if the agent decided to.
+ */
 export const finishReply = internalMutation({
   args: {
     messageId: v.id("messages"),
@@ -119,8 +166,9 @@ export const finishReply = internalMutation({
   returns: v.null(),
   handler: async (ctx, args) => {
     const message = await ctx.db.get("messages", args.messageId);
-    if (!message) return null;
-    const body = args.body ?? message.body;
+    if (!message || message.status !== "streaming") return null;
+    const streamed = message.body + (await takeDeltas(ctx, message));
+    const body = args.body ?? streamed;
     await ctx.db.patch("messages", args.messageId, {
       status: args.status,
       body,
@@ -139,6 +187,31 @@ export const finishReply = internalMutation({
         targetId: conversation._id,
       });
     }
+    return null;
+  },
+});
+
+/**
+ * The sweep for a reply whose action died mid-stream (a crash, a deploy):
+ * scheduled by `startReply` REPLY_TIMEOUT_MS ahead, it closes a reply still
+ * streaming by then as failed, keeping the text written so far, and deletes
+ * its deltas. A reply that finished is left alone.
+ */
+export const abandonReply = internalMutation({
+  args: { messageId: v.id("messages") },
+  returns: v.null(),
+  handler: async (ctx, { messageId }) => {
+    const message = await ctx.db.get("messages", messageId);
+    if (!message || message.status !== "streaming") return null;
+    const streamed = message.body + (await takeDeltas(ctx, message));
+    const body =
+      streamed.trim() === ""
+        ? "Sorry, I couldn't answer just now. Please try again, or press **Talk to a human**."
+        : streamed;
+    await ctx.db.patch("messages", messageId, { status: "failed", body });
+    await ctx.db.patch("conversations", message.conversationId, {
+      lastMessagePreview: preview(body),
+    });
     return null;
   },
 });

@@ -11,8 +11,9 @@ type Step = (ctx: MutationCtx, organizationId: Id<"organizations">) => Promise<n
 
 /**
  * Each step deletes up to BATCH documents of one kind and says how many.
- * Children before parents: a conversation's reads and typing rows before it,
- * a source's passages before it, so no step ever loses track of its rows.
+ * Children before parents: a conversation's reads, typing rows and reply
+ * deltas before it, a source's passages before it, so no step ever loses
+ * track of its rows.
  */
 const STEPS: Step[] = [
   async (ctx, organizationId) => {
@@ -41,7 +42,15 @@ const STEPS: Step[] = [
         .withIndex("by_conversation_id_and_typist", (q) => q.eq("conversationId", conversation._id))
         .take(BATCH);
       for (const row of typing) await ctx.db.delete("typingIndicators", row._id);
-      if (reads.length < BATCH && typing.length < BATCH) {
+      // Only a reply whose action died leaves deltas behind, until its sweep.
+      const deltas = await ctx.db
+        .query("messageDeltas")
+        .withIndex("by_conversation_id_and_message_id_and_seq", (q) =>
+          q.eq("conversationId", conversation._id),
+        )
+        .take(BATCH);
+      for (const row of deltas) await ctx.db.delete("messageDeltas", row._id);
+      if (reads.length < BATCH && typing.length < BATCH && deltas.length < BATCH) {
         await ctx.db.delete("conversations", conversation._id);
       }
     }

@@ -11,6 +11,7 @@ import { EmptyState, LoadingState } from "~/modules/dashboard/states";
 
 import type { ConversationId, MessageView } from "./data";
 import { MessageMarkdown } from "./markdown";
+import { useStreamedMessages } from "./use-streamed-messages";
 
 const PAGE_SIZE = 30;
 /** Closer than this to the bottom counts as "following the conversation". */
@@ -165,11 +166,13 @@ export function MessageThread({
   conversationId: ConversationId;
   pending: PendingMessage[];
 }) {
-  const { results, status, loadMore } = usePaginatedQuery(
+  const paginated = usePaginatedQuery(
     api.private.messages.list,
     { conversationId },
     { initialNumItems: PAGE_SIZE },
   );
+  const { status, loadMore } = paginated;
+  const results = useStreamedMessages(paginated.results, conversationId);
   const typing = useQuery(api.private.typing.get, { conversationId });
   const markRead = useMutation(api.private.conversations.markRead);
   const scroller = useRef<HTMLDivElement>(null);

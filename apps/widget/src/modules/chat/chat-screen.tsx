@@ -16,6 +16,7 @@ import { TypingIndicator } from "./message-bubble";
 import { MessageList } from "./message-list";
 import { useTypingHeartbeat } from "./use-typing-heartbeat";
 import { useSendMessage } from "./use-send-message";
+import { useStreamedMessages } from "./use-streamed-messages";
 import { useStartConversation } from "./use-start-conversation";
 
 const PAGE_SIZE = 30;
@@ -43,6 +44,7 @@ export function ChatScreen({
     { sessionToken, conversationId },
     { initialNumItems: PAGE_SIZE },
   );
+  const shown = useStreamedMessages(messages.results, sessionToken, conversationId);
   const send = useSendMessage();
   const typingTeammates = useQuery(api.public.typing.get, { sessionToken, conversationId });
   const onTyping = useTypingHeartbeat(sessionToken, conversationId);
@@ -87,7 +89,7 @@ export function ChatScreen({
     <>
       <MessageList
         // Newest first from the server; oldest at the top on screen.
-        messages={[...messages.results].reverse()}
+        messages={[...(shown ?? messages.results)].reverse()}
         agentName={settings.agentName}
         canLoadMore={messages.status === "CanLoadMore"}
         loadingMore={messages.status === "LoadingMore"}

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 
 import { MessageBubble, type MessageView } from "../chat/message-bubble";
 import { useSendMessage } from "../chat/use-send-message";
+import { useStreamedMessages } from "../chat/use-streamed-messages";
 import type { ActiveSession } from "../session/use-visitor-session";
 import { Button } from "../widget/controls";
 import { describeError } from "../widget/describe-error";
@@ -73,7 +74,8 @@ export function VoiceScreen({
         }
       : "skip",
   );
-  useSpokenAnswers(transcript?.page, state !== "failed" && conversationId !== null, setState, {
+  const transcriptShown = useStreamedMessages(transcript?.page, sessionToken, conversationId);
+  useSpokenAnswers(transcriptShown, state !== "failed" && conversationId !== null, setState, {
     active,
     muted,
   });
@@ -205,7 +207,7 @@ export function VoiceScreen({
     );
   }
 
-  const messages = [...(transcript?.page ?? [])].reverse();
+  const messages = [...(transcriptShown ?? [])].reverse();
   return (
     <section aria-label="Voice call" className="flex flex-1 flex-col overflow-hidden">
       <p
