@@ -42,6 +42,7 @@ import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_relevance from "../lib/relevance.js";
 import type * as lib_retrieval from "../lib/retrieval.js";
 import type * as lib_sessions from "../lib/sessions.js";
+import type * as lib_tenancy from "../lib/tenancy.js";
 import type * as lib_tokens from "../lib/tokens.js";
 import type * as lib_typing from "../lib/typing.js";
 import type * as lib_usage from "../lib/usage.js";
@@ -118,6 +119,7 @@ declare const fullApi: ApiFromModules<{
   "lib/relevance": typeof lib_relevance;
   "lib/retrieval": typeof lib_retrieval;
   "lib/sessions": typeof lib_sessions;
+  "lib/tenancy": typeof lib_tenancy;
   "lib/tokens": typeof lib_tokens;
   "lib/typing": typeof lib_typing;
   "lib/usage": typeof lib_usage;
