@@ -329,6 +329,7 @@ describe("internal notes", () => {
         t.query(api.public.messages.list, { ...conversationArgs, ...page }),
       "public/messages:send": () =>
         t.mutation(api.public.messages.send, { ...conversationArgs, body: "Hello" }),
+      "public/messages:streaming": () => t.query(api.public.messages.streaming, conversationArgs),
       "public/typing:get": () => t.query(api.public.typing.get, conversationArgs),
       "public/typing:set": () =>
         t.mutation(api.public.typing.set, { ...conversationArgs, typing: true }),
