@@ -19,6 +19,7 @@ import {
   snapshotTables,
 } from "../test/setup";
 import { api, internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
 
 /** Two organizations, each with members, a visitor and a conversation. */
 async function twoOrganizations() {
@@ -77,6 +78,28 @@ async function handOver({ t, visitorA, conversationA }: World) {
 }
 
 const page = { paginationOpts: { numItems: 50, cursor: null } };
+
+/** A file uploaded by `orgId`'s admin through a ticketed upload URL, as the dashboard does. */
+async function uploadAs(
+  t: World["t"],
+  orgId: string,
+  purpose: "widgetLogo" | "knowledgeFile",
+  type: string,
+) {
+  const url = new URL(
+    purpose === "widgetLogo"
+      ? await asAdmin(t, orgId).mutation(api.private.widgetSettings.generateLogoUploadUrl, {})
+      : await asAdmin(t, orgId).mutation(api.private.knowledgeBase.generateUploadUrl, {
+          fileName: "faq.md",
+        }),
+  );
+  const response = await t.fetch(`${url.pathname}${url.search}`, {
+    method: "POST",
+    headers: { "content-type": type },
+    body: purpose === "widgetLogo" ? new Uint8Array(8) : "# FAQ\n\nA's answers.",
+  });
+  return ((await response.json()) as { storageId: Id<"_storage"> }).storageId;
+}
 
 const cases: Record<string, (w: World) => Promise<void>> = {
   "public/widgetSettings:frameAncestor": async ({ t }) => {
@@ -195,9 +218,7 @@ const cases: Record<string, (w: World) => Promise<void>> = {
   },
 
   "private/widgetSettings:setLogo": async ({ t, rowsOfA }) => {
-    const logoOfA = await t.run(async (ctx) =>
-      ctx.storage.store(new Blob([new Uint8Array(8)], { type: "image/png" })),
-    );
+    const logoOfA = await uploadAs(t, "org_a", "widgetLogo", "image/png");
     await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logoOfA });
     const before = await rowsOfA();
     expect(
@@ -571,6 +592,47 @@ const cases: Record<string, (w: World) => Promise<void>> = {
       title: "B",
       text: "B's own article.",
     });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:generateUploadUrl": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.generateUploadUrl, {
+      fileName: "faq.md",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:addFile": async ({ t, rowsOfA }) => {
+    const fileOfA = await uploadAs(t, "org_a", "knowledgeFile", "text/markdown");
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addFile, { storageId: fileOfA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:addUrl": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addUrl, {
+      url: "https://b.example.com/help",
+    });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/knowledgeBase:reindex": async ({ t, rowsOfA }) => {
+    const fileOfA = await uploadAs(t, "org_a", "knowledgeFile", "text/markdown");
+    const sourceOfA = await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, {
+      storageId: fileOfA,
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.knowledgeBase.reindex, { sourceId: sourceOfA }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
     expect(await rowsOfA()).toEqual(before);
   },
 
