@@ -267,6 +267,10 @@ export default defineSchema({
     authorId: v.optional(v.id("users")),
     /** Knowledge-base sources an AI answer cites. */
     sourceIds: v.optional(v.array(v.id("knowledgeSources"))),
+    /** The section of each cited source the answer came from ("Warranty › Making a claim"), when it has one. */
+    citedSections: v.optional(
+      v.array(v.object({ sourceId: v.id("knowledgeSources"), section: v.string() })),
+    ),
   })
     .index("by_conversation_id", ["conversationId"])
     .index("by_organization_id", ["organizationId"])

@@ -23,7 +23,7 @@ import { api, internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 
 const FIXTURES = new URL("../../test/fixtures/knowledge/", import.meta.url);
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FIXTURES)));
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FIXTURES))) as Uint8Array<ArrayBuffer>;
 
 const TYPES: Record<string, string> = {
   pdf: "application/pdf",
@@ -34,7 +34,13 @@ const TYPES: Record<string, string> = {
 };
 
 /** Upload `bytes` as the organization's admin, as the dashboard does: a ticketed URL, then POST. */
-async function upload(t: Test, orgId: string, fileName: string, bytes: Uint8Array, type?: string) {
+async function upload(
+  t: Test,
+  orgId: string,
+  fileName: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  type?: string,
+) {
   const url = new URL(
     await asAdmin(t, orgId).mutation(api.private.knowledgeBase.generateUploadUrl, { fileName }),
   );
