@@ -79,7 +79,7 @@ function uploadError(status: number, code: string, message: string) {
 http.route({
   path: UPLOAD_PATH,
   method: "OPTIONS",
-  handler: httpAction(async () => new Response(null, { status: 204, headers: CORS })),
+  handler: httpAction(() => Promise.resolve(new Response(null, { status: 204, headers: CORS }))),
 });
 
 http.route({

@@ -57,5 +57,10 @@ export function describeFormats(formats: readonly DocumentFormat[]): string {
 /** A file name without its folder and extension, as a source's default title. */
 export function titleFromFileName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return base.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ").trim() || base;
+  return (
+    base
+      .replace(/\.[a-z0-9]+$/i, "")
+      .replace(/[_-]+/g, " ")
+      .trim() || base
+  );
 }

@@ -109,7 +109,10 @@ async function fromPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
     const pdf = await getDocumentProxy(new Uint8Array(bytes));
     pages = (await extractTextItems(pdf)).items;
   } catch (error) {
-    const reason = error instanceof Error && /password/i.test(error.message) ? "it is encrypted" : "it is damaged or not a PDF";
+    const reason =
+      error instanceof Error && /password/i.test(error.message)
+        ? "it is encrypted"
+        : "it is damaged or not a PDF";
     throw new ExtractionError(`This PDF could not be read: ${reason}.`);
   }
   const lines: Line[] = [];
@@ -121,7 +124,8 @@ async function fromPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
     };
     for (const item of items) {
       current.text += item.str;
-      if (item.str.trim()) current.size = Math.max(current.size, Math.round(item.fontSize * 10) / 10);
+      if (item.str.trim())
+        current.size = Math.max(current.size, Math.round(item.fontSize * 10) / 10);
       if (item.hasEOL) end();
     }
     end();
@@ -157,7 +161,9 @@ async function fromDocx(bytes: Uint8Array): Promise<ExtractedDocument> {
   try {
     converted = (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })).value;
   } catch {
-    throw new ExtractionError("This Word file could not be read: it is damaged or not a DOCX file.");
+    throw new ExtractionError(
+      "This Word file could not be read: it is damaged or not a DOCX file.",
+    );
   }
   return fromHtml(converted);
 }

@@ -42,4 +42,3 @@ export async function deletePassages(ctx: MutationCtx, source: Doc<"knowledgeSou
   const characters = chunks.reduce((sum, chunk) => sum + chunk.text.length, 0);
   await recordUsage(ctx, source.organizationId, "knowledgeBaseCharacters", -characters);
 }
-

@@ -59,7 +59,8 @@ function checkedLookup(allowLoopback: boolean): LookupFunction {
       if (error) return callback(error, "", 0);
       const refused = addresses.find((entry) => !isAllowedAddress(entry.address, allowLoopback));
       if (refused || addresses.length === 0) return callback(refuseAddress(hostname), "", 0);
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (options.all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
@@ -96,7 +97,8 @@ function requestOnce(url: URL, options: FetchOptions) {
           timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           headers: {
             "user-agent": "ParleyKnowledgeBot/1.0 (+https://github.com/parley)",
-            accept: "text/html,application/xhtml+xml,application/xml,text/xml,text/markdown,text/plain,application/pdf;q=0.9,*/*;q=0.5",
+            accept:
+              "text/html,application/xhtml+xml,application/xml,text/xml,text/markdown,text/plain,application/pdf;q=0.9,*/*;q=0.5",
             "accept-encoding": "identity",
           },
         },

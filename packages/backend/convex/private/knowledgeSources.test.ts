@@ -23,7 +23,8 @@ import { api, internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 
 const FIXTURES = new URL("../../test/fixtures/knowledge/", import.meta.url);
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, FIXTURES))) as Uint8Array<ArrayBuffer>;
+const fixture = (name: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(readFileSync(new URL(name, FIXTURES)));
 
 const TYPES: Record<string, string> = {
   pdf: "application/pdf",
@@ -46,12 +47,18 @@ async function upload(
   );
   const response = await t.fetch(`${url.pathname}${url.search}`, {
     method: "POST",
-    headers: { "content-type": type ?? TYPES[fileName.split(".").pop()!] ?? "application/octet-stream" },
+    headers: {
+      "content-type": type ?? TYPES[fileName.split(".").pop()!] ?? "application/octet-stream",
+    },
     body: bytes,
   });
   return {
     status: response.status,
-    body: (await response.json()) as { storageId?: Id<"_storage">; code?: string; message?: string },
+    body: (await response.json()) as {
+      storageId?: Id<"_storage">;
+      code?: string;
+      message?: string;
+    },
   };
 }
 
@@ -92,7 +99,12 @@ describe("uploading files", () => {
     const sourceId = await addFixture(t, "org_a", "warranty.pdf");
 
     const source = await sourceOf(t, sourceId);
-    expect(source).toMatchObject({ status: "ready", kind: "file", title: "warranty", fileName: "warranty.pdf" });
+    expect(source).toMatchObject({
+      status: "ready",
+      kind: "file",
+      title: "warranty",
+      fileName: "warranty.pdf",
+    });
     const passages = await passagesOf(t, sourceId);
     expect(source!.chunkCount).toBe(passages.length);
     expect(passages.map((p) => p.section)).toEqual([
@@ -191,7 +203,12 @@ describe("uploading files", () => {
       paginationOpts: { numItems: 10, cursor: null },
     });
     expect(page).toEqual([
-      expect.objectContaining({ _id: sourceId, status: "ready", chunkCount: 3, fileName: "returns.md" }),
+      expect.objectContaining({
+        _id: sourceId,
+        status: "ready",
+        chunkCount: 3,
+        fileName: "returns.md",
+      }),
     ]);
     expect(page[0]).not.toHaveProperty("storageId");
   });
@@ -218,7 +235,10 @@ describe("upload limits", () => {
     const big = new TextEncoder().encode("Tents. ".repeat(400_000)); // 2.8 MB > Free's 2 MB
     const { status, body } = await upload(t, "org_a", "big.txt", big);
     expect(status).toBe(413);
-    expect(body).toEqual({ code: "INVALID_INPUT", message: "Files can be at most 2 MB on the Free plan." });
+    expect(body).toEqual({
+      code: "INVALID_INPUT",
+      message: "Files can be at most 2 MB on the Free plan.",
+    });
     const stored = await t.run(async (ctx) => ctx.db.system.query("_storage").collect());
     expect(stored).toEqual([]);
   });
@@ -265,7 +285,10 @@ describe("upload limits", () => {
       ).code,
     ).toBe("FORBIDDEN");
     const long = new TextEncoder().encode(
-      Array.from({ length: 160 }, (_, i) => `Paragraph ${i}. ${"Tents keep you dry. ".repeat(40)}`).join("\n\n"),
+      Array.from(
+        { length: 160 },
+        (_, i) => `Paragraph ${i}. ${"Tents keep you dry. ".repeat(40)}`,
+      ).join("\n\n"),
     );
     const { body } = await upload(t, "org_a", "long.txt", long);
     const sourceId = await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, {
@@ -286,11 +309,15 @@ describe("upload ownership", () => {
     const { body } = await upload(t, "org_a", "returns.md", fixture("returns.md"));
     const before = await snapshotTables(t);
     const error = await errorData(
-      asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addFile, { storageId: body.storageId! }),
+      asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addFile, {
+        storageId: body.storageId!,
+      }),
     );
     expect(error).toEqual({ code: "NOT_FOUND", message: "This upload does not exist." });
     const logo = await errorData(
-      asAdmin(t, "org_b").mutation(api.private.widgetSettings.setLogo, { storageId: body.storageId! }),
+      asAdmin(t, "org_b").mutation(api.private.widgetSettings.setLogo, {
+        storageId: body.storageId!,
+      }),
     );
     expect(logo.code).toBe("NOT_FOUND");
     expect(await snapshotTables(t)).toEqual(before);
@@ -315,17 +342,28 @@ describe("upload ownership", () => {
     ).json()) as { storageId: Id<"_storage"> };
     const before = await snapshotTables(t);
     for (const attempt of [
-      asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: body.storageId! }),
-      asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, { storageId: logo.storageId }),
+      asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, {
+        storageId: body.storageId!,
+      }),
+      asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, {
+        storageId: logo.storageId,
+      }),
       asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, { storageId: stray }),
       asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: stray }),
     ]) {
-      expect(await errorData(attempt)).toEqual({ code: "NOT_FOUND", message: "This upload does not exist." });
+      expect(await errorData(attempt)).toEqual({
+        code: "NOT_FOUND",
+        message: "This upload does not exist.",
+      });
     }
     expect(await snapshotTables(t)).toEqual(before);
     // Each file is accepted for what it was uploaded for.
-    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logo.storageId });
-    await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, { storageId: body.storageId! });
+    await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, {
+      storageId: logo.storageId,
+    });
+    await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, {
+      storageId: body.storageId!,
+    });
   });
 });
 
@@ -440,20 +478,37 @@ describe("importing web pages", () => {
     localMode();
     const t = setup();
     const org = await createOrganization(t, "org_a");
-    pages["/help/sizes"] = page("Tent sizes | Trailhead", "Tent sizes", "The Ridge 2 sleeps two adults.");
+    pages["/help/sizes"] = page(
+      "Tent sizes | Trailhead",
+      "Tent sizes",
+      "The Ridge 2 sleeps two adults.",
+    );
     const sourceId = await addUrl(t, `${base}/help/sizes`);
     const source = await sourceOf(t, sourceId);
-    expect(source).toMatchObject({ status: "ready", kind: "url", title: "Tent sizes | Trailhead", chunkCount: 1 });
+    expect(source).toMatchObject({
+      status: "ready",
+      kind: "url",
+      title: "Tent sizes | Trailhead",
+      chunkCount: 1,
+    });
     expect(source!.lastCrawledAt).toBeTypeOf("number");
     expect(await passagesOf(t, sourceId)).toEqual([
       expect.objectContaining({ text: "The Ridge 2 sleeps two adults.", section: "Tent sizes" }),
     ]);
 
-    pages["/help/sizes"] = page("Tent sizes | Trailhead", "Tent sizes", "The Ridge 3 sleeps three adults.");
+    pages["/help/sizes"] = page(
+      "Tent sizes | Trailhead",
+      "Tent sizes",
+      "The Ridge 3 sleeps three adults.",
+    );
     await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.reindex, { sourceId });
     await t.finishAllScheduledFunctions(() => {});
-    expect((await passagesOf(t, sourceId)).map((p) => p.text)).toEqual(["The Ridge 3 sleeps three adults."]);
-    expect((await sourceOf(t, sourceId))!.lastCrawledAt).toBeGreaterThanOrEqual(source!.lastCrawledAt!);
+    expect((await passagesOf(t, sourceId)).map((p) => p.text)).toEqual([
+      "The Ridge 3 sleeps three adults.",
+    ]);
+    expect((await sourceOf(t, sourceId))!.lastCrawledAt).toBeGreaterThanOrEqual(
+      source!.lastCrawledAt!,
+    );
     expect(await search(t, org._id, "how many people sleep in the ridge")).toHaveLength(1);
   });
 
@@ -463,7 +518,11 @@ describe("importing web pages", () => {
     await createOrganization(t, "org_a");
     const urls = Array.from({ length: 23 }, (_, i) => `${base}/guides/${i}`);
     for (const [i, url] of urls.entries()) {
-      pages[new URL(url).pathname] = page(`Guide ${i}`, `Guide ${i}`, `Knot number ${i} holds a tarp.`);
+      pages[new URL(url).pathname] = page(
+        `Guide ${i}`,
+        `Guide ${i}`,
+        `Knot number ${i} holds a tarp.`,
+      );
     }
     pages["/sitemap.xml"] = {
       type: "application/xml",
@@ -483,7 +542,9 @@ describe("importing web pages", () => {
         .collect(),
     );
     expect(children).toHaveLength(20);
-    expect(children.every((child) => child.status === "ready" && child.chunkCount === 1)).toBe(true);
+    expect(children.every((child) => child.status === "ready" && child.chunkCount === 1)).toBe(
+      true,
+    );
     expect(children.map((child) => child.title).sort()).toContain("Guide 19");
 
     await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.remove, { sourceId: sitemapId });
@@ -498,11 +559,18 @@ describe("importing web pages", () => {
     const t = setup();
     await createOrganization(t, "org_a");
     pages["/help"] = page("Help", "Help", "Secret internal page.");
-    for (const url of [`${base}/help`, "http://localhost/help", "http://[::1]/", "http://169.254.169.254/latest/meta-data/"]) {
+    for (const url of [
+      `${base}/help`,
+      "http://localhost/help",
+      "http://[::1]/",
+      "http://169.254.169.254/latest/meta-data/",
+    ]) {
       const sourceId = await addUrl(t, url);
       const source = await sourceOf(t, sourceId);
       expect(source).toMatchObject({ status: "failed", chunkCount: 0 });
-      expect(source!.error).toMatch(/is a private or local address\. Only public web pages can be imported\.$/);
+      expect(source!.error).toMatch(
+        /is a private or local address\. Only public web pages can be imported\.$/,
+      );
     }
     expect(await t.run(async (ctx) => ctx.db.query("knowledgeChunks").collect())).toEqual([]);
 
@@ -511,7 +579,9 @@ describe("importing web pages", () => {
     pages["/moved"] = { redirect: "http://10.0.0.8/admin" };
     const redirected = await sourceOf(t, await addUrl(t, `${base}/moved`));
     expect(redirected).toMatchObject({ status: "failed" });
-    expect(redirected!.error).toBe("10.0.0.8 is a private or local address. Only public web pages can be imported.");
+    expect(redirected!.error).toBe(
+      "10.0.0.8 is a private or local address. Only public web pages can be imported.",
+    );
   });
 
   test("a page that is missing fails with the site's answer; bad addresses are refused at once", async () => {
@@ -523,7 +593,8 @@ describe("importing web pages", () => {
     expect(missing!.error).toBe(`The site answered 404 for ${base}/nowhere.`);
     for (const url of ["ftp://example.com/file", "not a url"]) {
       expect(
-        (await errorData(asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addUrl, { url }))).code,
+        (await errorData(asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addUrl, { url })))
+          .code,
       ).toBe("INVALID_INPUT");
     }
   });

@@ -23,7 +23,10 @@ import { fetchPublic, FetchRefused } from "../lib/safeFetch";
 /** Nested sitemaps (a sitemap index) read at most per import. */
 const MAX_NESTED_SITEMAPS = 10;
 
-const xml = new XMLParser({ ignoreAttributes: true, isArray: (name) => name === "url" || name === "sitemap" });
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  isArray: (name) => name === "url" || name === "sitemap",
+});
 
 type SitemapEntries = { pages: string[]; sitemaps: string[] } | null;
 
@@ -36,7 +39,7 @@ function readSitemap(contentType: string, body: Uint8Array): SitemapEntries {
     sitemapindex?: { sitemap?: { loc?: unknown }[] };
   };
   try {
-    parsed = xml.parse(text);
+    parsed = xml.parse(text) as typeof parsed;
   } catch {
     return null;
   }
@@ -71,7 +74,10 @@ async function ingestSitemap(
   };
   take(first);
   for (const nested of first.sitemaps.slice(0, MAX_NESTED_SITEMAPS)) {
-    const fetched = await fetchPublic(nested, { allowLoopback: env.isLocal(), maxBytes: job.maxBytes });
+    const fetched = await fetchPublic(nested, {
+      allowLoopback: env.isLocal(),
+      maxBytes: job.maxBytes,
+    });
     const entries = readSitemap(fetched.contentType, fetched.body);
     if (entries) take(entries);
   }
@@ -111,7 +117,11 @@ export const ingest = internalAction({
         const sitemap = readSitemap(page.contentType, page.body);
         if (sitemap) {
           if (job.isPage) throw new ExtractionError("This page of a sitemap is a sitemap itself.");
-          await ingestSitemap(ctx, { sourceId, attempt, cap: job.sitemapPages, maxBytes: job.maxBytes }, sitemap);
+          await ingestSitemap(
+            ctx,
+            { sourceId, attempt, cap: job.sitemapPages, maxBytes: job.maxBytes },
+            sitemap,
+          );
           return null;
         }
         format = pageFormat(page.url, page.contentType);
@@ -119,7 +129,9 @@ export const ingest = internalAction({
         crawled = true;
       }
       const document = await extractDocument(format, bytes);
-      if (!(await ctx.runMutation(internal.system.knowledgeSources.chunking, { sourceId, attempt }))) {
+      if (
+        !(await ctx.runMutation(internal.system.knowledgeSources.chunking, { sourceId, attempt }))
+      ) {
         return null;
       }
       await ctx.runMutation(internal.system.knowledgeSources.store, {
@@ -135,7 +147,9 @@ export const ingest = internalAction({
       await ctx.runMutation(internal.system.knowledgeSources.fail, {
         sourceId,
         attempt,
-        error: known ? error.message : "Something went wrong while reading this source. Try re-indexing it.",
+        error: known
+          ? error.message
+          : "Something went wrong while reading this source. Try re-indexing it.",
       });
     }
     return null;

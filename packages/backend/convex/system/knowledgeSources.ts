@@ -115,7 +115,9 @@ export const store = internalMutation({
       await markFailed(
         ctx,
         source,
-        source.kind === "file" ? "No text was found in this file." : "No text was found on this page.",
+        source.kind === "file"
+          ? "No text was found in this file."
+          : "No text was found on this page.",
       );
       return null;
     }

@@ -88,7 +88,12 @@ function SourceRow({
               {source.chunkCount} {source.chunkCount === 1 ? "passage" : "passages"}
             </span>
           )}
-          {source.fileName && source.fileName !== source.title && <>{" · "}{source.fileName}</>}
+          {source.fileName && source.fileName !== source.title && (
+            <>
+              {" · "}
+              {source.fileName}
+            </>
+          )}
           {" · "}
           {source.lastCrawledAt !== undefined
             ? `crawled ${timeAgo(source.lastCrawledAt)}`

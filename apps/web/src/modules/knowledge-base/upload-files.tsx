@@ -12,7 +12,12 @@ import { useRef, useState, type DragEvent } from "react";
 /** What the file picker offers; the server checks the plan's own list and size. */
 const ACCEPT = ".pdf,.md,.markdown,.txt,.html,.htm,.csv,.docx";
 
-type Upload = { id: number; name: string; state: "uploading" | "added" | "failed"; message?: string };
+type Upload = {
+  id: number;
+  name: string;
+  state: "uploading" | "added" | "failed";
+  message?: string;
+};
 
 /**
  * Upload knowledge-base files: drop them on the zone or pick them, several
@@ -53,7 +58,9 @@ export function UploadFiles({ onAdded }: { onAdded: (message: string) => void })
       onAdded(`Added “${file.name}”: it is being read.`);
     } catch (caught) {
       const message =
-        caught instanceof Error && !("data" in caught) ? caught.message : readAppError(caught).message;
+        caught instanceof Error && !("data" in caught)
+          ? caught.message
+          : readAppError(caught).message;
       update(id, { state: "failed", message });
     }
   };
