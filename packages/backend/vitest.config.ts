@@ -6,6 +6,8 @@ export default defineConfig({
     // Convex functions run in a V8 isolate, not Node: edge-runtime is the closest match.
     environment: "edge-runtime",
     server: { deps: { inline: ["convex-test"] } },
+    // Convex sets this on every deployment (upload URLs point at it); the local backend does too.
+    env: { CONVEX_SITE_URL: "https://parley-test.convex.site" },
     include: ["convex/**/*.test.ts", "scripts/**/*.test.ts"],
     ...reporting("backend"),
   },

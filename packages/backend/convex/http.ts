@@ -20,6 +20,13 @@
  * or from any origin when that is unset, which is safe because the route reads
  * no cookies or credentials (a script outside a browser ignores CORS anyway;
  * the per-address limit is what stops it).
+ * `POST /uploads?ticket=…&name=…`: a file the dashboard uploads (the body),
+ * with a single-use ticket a member was issued (`lib/uploads.ts`). The
+ * ticket, not the caller, decides the organization and purpose; the plan's
+ * size and type limits are checked before the file is stored. Answers
+ * `{ storageId }` like Convex's own upload URLs, or `{ code, message }`.
+ * Any origin may call it (CORS `*`): the ticket is the credential, no
+ * cookie is involved.
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { httpRouter } from "convex/server";
@@ -33,6 +40,7 @@ import { isKnownEvent, toChange } from "./lib/clerkEvents";
 import { env } from "./lib/env";
 import { readAppError, type AppErrorData, type ErrorCode } from "./lib/errors";
 import { vNewSession } from "./lib/validators";
+import { UPLOAD_PATH } from "./lib/uploads";
 
 export const CLERK_WEBHOOK_PATH = "/webhooks/clerk";
 export const VISITOR_SESSIONS_PATH = "/widget/sessions";
@@ -145,6 +153,80 @@ http.route({
       if (error instanceof ConvexError) return errorResponse(readAppError(error));
       throw error;
     }
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "content-type",
+  "access-control-max-age": "86400",
+};
+
+function uploadError(status: number, code: string, message: string) {
+  return Response.json({ code, message }, { status, headers: CORS });
+}
+
+http.route({
+  path: UPLOAD_PATH,
+  method: "OPTIONS",
+  handler: httpAction(() => Promise.resolve(new Response(null, { status: 204, headers: CORS }))),
+});
+
+http.route({
+  path: UPLOAD_PATH,
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const params = new URL(request.url).searchParams;
+    const ticket = params.get("ticket") ?? "";
+    const fileName = params.get("name")?.slice(0, 255) || undefined;
+    const limits = ticket
+      ? await ctx.runQuery(internal.system.uploads.ticket, { ticket, now: Date.now() })
+      : null;
+    if (!limits) {
+      return uploadError(403, "FORBIDDEN", "This upload link is not valid any more. Try again.");
+    }
+    const megabytes = `${Math.round((limits.maxBytes / 1024 / 1024) * 10) / 10} MB`;
+    const tooLarge = () =>
+      uploadError(
+        413,
+        "INVALID_INPUT",
+        limits.purpose === "widgetLogo"
+          ? "The logo must be at most 512 KB."
+          : `Files can be at most ${megabytes} on the ${limits.planName} plan.`,
+      );
+    if (Number(request.headers.get("content-length") ?? 0) > limits.maxBytes) return tooLarge();
+    const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    const extension = fileName?.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1];
+    const typeAllowed =
+      limits.purpose === "widgetLogo"
+        ? !!contentType && limits.contentTypes.includes(contentType)
+        : (!!extension && limits.extensions.includes(extension)) ||
+          (!!contentType && limits.contentTypes.includes(contentType));
+    if (!typeAllowed) {
+      return uploadError(
+        415,
+        "INVALID_INPUT",
+        limits.purpose === "widgetLogo"
+          ? "The logo must be a PNG, JPEG, WebP or GIF image."
+          : `${fileName ?? "This file"} is not a file type the ${limits.planName} plan accepts (${limits.extensions.map((e) => `.${e}`).join(", ")}).`,
+      );
+    }
+    const blob = await request.blob();
+    if (blob.size > limits.maxBytes) return tooLarge();
+    if (blob.size === 0) return uploadError(400, "INVALID_INPUT", "The file is empty.");
+    const storageId = await ctx.storage.store(
+      contentType ? new Blob([blob], { type: contentType }) : blob,
+    );
+    const recorded = await ctx.runMutation(internal.system.uploads.complete, {
+      ticket,
+      storageId,
+      fileName,
+      contentType,
+      size: blob.size,
+    });
+    if (!recorded) {
+      await ctx.storage.delete(storageId);
+      return uploadError(403, "FORBIDDEN", "This upload link is not valid any more. Try again.");
+    }
+    return Response.json({ storageId }, { headers: CORS });
   }),
 });
 

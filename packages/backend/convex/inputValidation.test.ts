@@ -310,6 +310,26 @@ const cases: Record<
     wrongType: () => ({ title: "Refunds", text: 5 }),
     oversized: () => ({ title: "Refunds", text: long(100_001) }),
   },
+  "private/knowledgeBase:generateUploadUrl": {
+    as: "admin",
+    wrongType: () => ({ fileName: 5 }),
+    oversized: () => ({ fileName: `${long(300)}.md` }),
+  },
+  "private/knowledgeBase:addFile": {
+    as: "admin",
+    wrongType: () => ({ storageId: 5 }),
+    oversized: () => ({ storageId: long(3000) }),
+  },
+  "private/knowledgeBase:addUrl": {
+    as: "admin",
+    wrongType: () => ({ url: ["https://example.com"] }),
+    oversized: () => ({ url: `https://example.com/${long(3000)}` }),
+  },
+  "private/knowledgeBase:reindex": {
+    as: "admin",
+    wrongType: () => ({ sourceId: 5 }),
+    oversized: () => ({ sourceId: long(3000) }),
+  },
   "private/knowledgeBase:remove": {
     as: "admin",
     wrongType: () => ({ sourceId: 5 }),

@@ -38,7 +38,30 @@ import {
   snapshotTables,
 } from "../test/setup";
 import { api, internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
 import { generateToken, hashToken } from "./lib/tokens";
+
+/** A file uploaded by `orgId`'s admin through a ticketed upload URL, as the dashboard does. */
+async function uploadAs(
+  t: ReturnType<typeof setup>,
+  orgId: string,
+  purpose: "widgetLogo" | "knowledgeFile",
+  type: string,
+) {
+  const url = new URL(
+    purpose === "widgetLogo"
+      ? await asAdmin(t, orgId).mutation(api.private.widgetSettings.generateLogoUploadUrl, {})
+      : await asAdmin(t, orgId).mutation(api.private.knowledgeBase.generateUploadUrl, {
+          fileName: "faq.md",
+        }),
+  );
+  const response = await t.fetch(`${url.pathname}${url.search}`, {
+    method: "POST",
+    headers: { "content-type": type },
+    body: purpose === "widgetLogo" ? new Uint8Array(8) : "# FAQ\n\nA's answers.",
+  });
+  return ((await response.json()) as { storageId: Id<"_storage"> }).storageId;
+}
 
 /** Two organizations, each with members, a visitor and a conversation; A also has a logo, a canned reply and knowledge. */
 async function twoOrganizations() {
@@ -66,9 +89,7 @@ async function twoOrganizations() {
     shortcut: "greet",
     body: "Hello from A",
   });
-  const logoA = await t.run(async (ctx) =>
-    ctx.storage.store(new Blob([new Uint8Array(8)], { type: "image/png" })),
-  );
+  const logoA = await uploadAs(t, "org_a", "widgetLogo", "image/png");
   await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logoA });
   const { members } = await asAdmin(t, "org_a").query(api.private.members.list, {});
   const membershipA = members.find((m) => m.role === "operator")!.membershipId;
@@ -330,9 +351,7 @@ const cases: Record<string, Case> = {
     access: "member",
     args: (w) => ({ storageId: w.logoA }),
     otherOrganization: async ({ t, outsideB }) => {
-      const logoOfA = await t.run(async (ctx) =>
-        ctx.storage.store(new Blob([new Uint8Array(8)], { type: "image/png" })),
-      );
+      const logoOfA = await uploadAs(t, "org_a", "widgetLogo", "image/png");
       await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, {
         storageId: logoOfA,
       });
@@ -865,6 +884,63 @@ const cases: Record<string, Case> = {
         title: "B",
         text: "B's own article.",
       });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/knowledgeBase:generateUploadUrl": {
+    access: "member",
+    args: () => ({ fileName: "faq.md" }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const before = await outsideB();
+      await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.generateUploadUrl, {
+        fileName: "faq.md",
+      });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/knowledgeBase:addFile": {
+    access: "member",
+    args: (w) => ({ storageId: w.logoA }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const fileOfA = await uploadAs(t, "org_a", "knowledgeFile", "text/markdown");
+      const before = await outsideB();
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addFile, { storageId: fileOfA }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/knowledgeBase:addUrl": {
+    access: "member",
+    args: () => ({ url: "https://a.example.com/help" }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const before = await outsideB();
+      await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addUrl, {
+        url: "https://b.example.com/help",
+      });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/knowledgeBase:reindex": {
+    access: "member",
+    args: (w) => ({ sourceId: w.sourceA }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const fileOfA = await uploadAs(t, "org_a", "knowledgeFile", "text/markdown");
+      const sourceOfA = await asAdmin(t, "org_a").mutation(api.private.knowledgeBase.addFile, {
+        storageId: fileOfA,
+      });
+      const before = await outsideB();
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.knowledgeBase.reindex, { sourceId: sourceOfA }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
       expect(await outsideB()).toEqual(before);
     },
   },

@@ -18,6 +18,7 @@ import {
   vPreChatFields,
   vSessionMetadata,
   vSubscriptionStatus,
+  vUploadPurpose,
   vWebhookSource,
   vWidgetPosition,
 } from "./lib/validators";
@@ -286,6 +287,10 @@ export default defineSchema({
     authorId: v.optional(v.id("users")),
     /** Knowledge-base sources an AI answer cites. */
     sourceIds: v.optional(v.array(v.id("knowledgeSources"))),
+    /** The section of each cited source the answer came from ("Warranty › Making a claim"), when it has one. */
+    citedSections: v.optional(
+      v.array(v.object({ sourceId: v.id("knowledgeSources"), section: v.string() })),
+    ),
   })
     .index("by_conversation_id", ["conversationId"])
     .index("by_organization_id", ["organizationId"])
@@ -318,6 +323,20 @@ export default defineSchema({
     error: v.optional(v.string()),
     chunkCount: v.number(),
     updatedAt: v.number(),
+    /** The uploaded file's name and type (`file` sources). */
+    fileName: v.optional(v.string()),
+    contentType: v.optional(v.string()),
+    /** The sitemap a `url` source was found in; removed with it. */
+    parentId: v.optional(v.id("knowledgeSources")),
+    /** When the page (or sitemap) was last fetched. */
+    lastCrawledAt: v.optional(v.number()),
+    /** Work done and to do in the current stage (passages embedded, pages found), for a progress bar. */
+    progress: v.optional(v.object({ done: v.number(), total: v.number() })),
+    /**
+     * Bumped each time the source is (re-)indexed: a job that finds another
+     * number was superseded and writes nothing.
+     */
+    attempt: v.optional(v.number()),
     /**
      * The embedding model (`model/dimensions`) that produced the vectors of
      * every passage of this source; unset while it has none (no API key when
@@ -331,14 +350,40 @@ export default defineSchema({
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_organization_id", ["organizationId"])
     .index("by_organization_id_and_embedded_with", ["organizationId", "embeddedWith"])
-    .index("by_storage_id", ["storageId"]),
+    .index("by_storage_id", ["storageId"])
+    .index("by_parent_id", ["parentId"]),
+
+  /**
+   * Upload tickets and the files uploaded with them. A dashboard member asks
+   * for an upload URL (`private/uploads.generateUrl`); the ticket records the
+   * organization and purpose at that moment, and `POST /uploads` stores the
+   * file and writes its `storageId` here. A function given a storage id
+   * accepts it only if this row says it was uploaded by the caller's
+   * organization for that purpose: storage ids alone prove nothing.
+   */
+  uploads: defineTable({
+    organizationId: v.id("organizations"),
+    purpose: vUploadPurpose,
+    /** Random, single-use; the upload URL's secret. */
+    ticket: v.string(),
+    expiresAt: v.number(),
+    storageId: v.optional(v.id("_storage")),
+    fileName: v.optional(v.string()),
+    contentType: v.optional(v.string()),
+    size: v.optional(v.number()),
+  })
+    .index("by_ticket", ["ticket"])
+    .index("by_storage_id_and_expires_at", ["storageId", "expiresAt"]),
 
   knowledgeChunks: defineTable({
     organizationId: v.id("organizations"),
     sourceId: v.id("knowledgeSources"),
     position: v.number(),
     text: v.string(),
-    /** The Markdown heading the passage sits under, if its source has headings. */
+    /**
+     * Where the passage sits in its document: the headings above it joined
+     * with " › " ("Warranty › Making a claim"), if its source has headings.
+     */
     section: v.optional(v.string()),
     embedding: v.optional(v.array(v.float64())),
   })

@@ -191,9 +191,11 @@ describe("widget settings in the dashboard", () => {
     await openSection(page, "Knowledge base");
     await page.getByRole("list", { name: "Knowledge sources" }).waitFor();
     expect(await page.getByTestId("read-only-notice").textContent()).toContain(
-      "Only admins can add or remove articles.",
+      "Only admins can add, re-index or remove sources.",
     );
     expect(await page.getByRole("button", { name: "Add article" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Add web page" }).count()).toBe(0);
+    expect(await page.getByTestId("upload-zone").count()).toBe(0);
     expect(await page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
   });
 

@@ -210,6 +210,10 @@ async function start(
     throw error;
   }
   storage.listenAt(url);
+  // Convex sets these on every deployment; functions build links with them
+  // (e.g. upload URLs pointing at HTTP actions). One deployment per process.
+  process.env.CONVEX_CLOUD_URL = url;
+  process.env.CONVEX_SITE_URL = siteUrl;
 
   return {
     url,

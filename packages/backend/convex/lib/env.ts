@@ -68,6 +68,20 @@ export const env = {
   localAuthIssuer: () => optional("PARLEY_LOCAL_AUTH_ISSUER"),
   localAuthJwksUrl: () => optional("PARLEY_LOCAL_AUTH_JWKS_URL"),
   /**
+   * Whether this is the local stack (or a test), not a real deployment: the
+   * local identity provider is configured, which a production deployment
+   * never does (`auth.config.ts` refuses one that trusts it and Clerk).
+   * Knowledge-base imports may then fetch pages from loopback addresses.
+   */
+  isLocal: () =>
+    optional("PARLEY_LOCAL_AUTH_ISSUER") !== undefined &&
+    optional("PARLEY_LOCAL_AUTH_JWKS_URL") !== undefined,
+  /**
+   * Where the deployment serves HTTP actions (`https://<name>.convex.site`),
+   * set by Convex itself (and by the local backend); upload URLs point there.
+   */
+  siteUrl: () => required("CONVEX_SITE_URL", "the deployment's HTTP actions URL, set by Convex"),
+  /**
    * Milliseconds between words when the local responder streams an answer, so
    * it reads like typing (default 15; 0 in tests).
    */

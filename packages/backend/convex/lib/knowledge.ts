@@ -18,6 +18,12 @@ import type { Doc } from "../_generated/dataModel";
  */
 export const EMBEDDING_DIMENSIONS = 1536;
 
+/**
+ * Longest text one source may hold (about 30 pages): its passages are
+ * written, replaced and deleted in one transaction.
+ */
+export const MAX_SOURCE_CHARACTERS = 100_000;
+
 const TARGET = 800;
 const MAX = 1_200;
 
@@ -62,6 +68,72 @@ export function chunkText(text: string): string[] {
   }
   if (current) chunks.push(current);
   return chunks;
+}
+
+/** A passage and where it sits in its document. */
+export type Passage = { text: string; section?: string };
+
+/** How a section path reads in a citation: "Warranty › Making a claim". */
+export const SECTION_SEPARATOR = " › ";
+const MAX_SECTION = 300;
+const HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+const FENCE = /^\s*(```|~~~)/;
+
+/**
+ * Cut a Markdown document (what every extractor produces: files, web pages)
+ * into passages by its structure. Each heading starts a section; a passage
+ * never spans two sections and carries the path of headings above it, so an
+ * answer can cite "Warranty › Making a claim". Within a section, paragraphs
+ * are grouped as `chunkText` does. Headings inside code blocks are text.
+ */
+export function chunkDocument(markdown: string): Passage[] {
+  const passages: Passage[] = [];
+  const path: { level: number; title: string }[] = [];
+  let body: string[] = [];
+  let fenced = false;
+  const flush = () => {
+    const section = path.map((heading) => heading.title).join(SECTION_SEPARATOR) || undefined;
+    for (const text of chunkText(body.join("\n"))) {
+      passages.push({ text, section: section?.slice(0, MAX_SECTION) });
+    }
+    body = [];
+  };
+  for (const line of markdown.replace(/\r\n?/g, "\n").split("\n")) {
+    if (FENCE.test(line)) fenced = !fenced;
+    const heading = fenced ? null : HEADING.exec(line);
+    if (!heading) {
+      body.push(line);
+      continue;
+    }
+    flush();
+    const level = heading[1]!.length;
+    while (path.length > 0 && path.at(-1)!.level >= level) path.pop();
+    path.push({ level, title: heading[2]!.replace(/[*_`]/g, "").trim() });
+  }
+  flush();
+  return passages;
+}
+
+/**
+ * One passage per row of a table (CSV), each cell labelled with its
+ * column's header ("Price: 129 EUR"), so a row reads on its own when quoted.
+ * The row's first cell names its section.
+ */
+export function chunkRows(header: string[], rows: string[][]): Passage[] {
+  const passages: Passage[] = [];
+  for (const row of rows) {
+    const cells = row
+      .map((cell, index) => ({ label: header[index]?.trim(), value: cell.trim() }))
+      .filter((cell) => cell.value !== "");
+    if (cells.length === 0) continue;
+    const text = cells
+      .map((cell) => (cell.label ? `${cell.label}: ${cell.value}` : cell.value))
+      .join("\n");
+    for (const piece of text.length <= MAX ? [text] : chunkText(text)) {
+      passages.push({ text: piece, section: cells[0]!.value.slice(0, MAX_SECTION) });
+    }
+  }
+  return passages;
 }
 
 /** Words too common to tell passages apart. */
@@ -114,9 +186,15 @@ export function needsEmbedding(
   switch (source.status) {
     case "ready":
       return true;
+    case "embedding":
     case "pending":
       return now - source.updatedAt > STALE_PENDING_MS;
     case "failed":
       return now - source.updatedAt > RETRY_FAILED_MS;
+    // Being (re-)indexed: the ingestion job embeds it when its passages are written.
+    case "queued":
+    case "extracting":
+    case "chunking":
+      return false;
   }
 }

@@ -16,7 +16,13 @@ export const vMessageView = v.object({
   status: vMessageStatus,
   /** The knowledge-base sources an AI answer is based on. */
   sources: v.array(
-    v.object({ _id: v.id("knowledgeSources"), title: v.string(), url: v.optional(v.string()) }),
+    v.object({
+      _id: v.id("knowledgeSources"),
+      title: v.string(),
+      url: v.optional(v.string()),
+      /** The part of the source the answer came from: "Warranty › Making a claim". */
+      section: v.optional(v.string()),
+    }),
   ),
   /** Who wrote an operator's message or note (visitors see who is answering). */
   authorName: v.optional(v.string()),
@@ -26,7 +32,15 @@ export async function toMessageView(ctx: QueryCtx, message: Doc<"messages">) {
   const sources = [];
   for (const sourceId of message.sourceIds ?? []) {
     const source = await ctx.db.get("knowledgeSources", sourceId);
-    if (source) sources.push({ _id: source._id, title: source.title, url: source.url });
+    const section = message.citedSections?.find((cited) => cited.sourceId === sourceId)?.section;
+    if (source) {
+      sources.push({
+        _id: source._id,
+        title: source.title,
+        url: source.url,
+        ...(section ? { section } : {}),
+      });
+    }
   }
   const author = message.authorId ? await ctx.db.get("users", message.authorId) : null;
   return {

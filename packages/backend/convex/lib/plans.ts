@@ -14,6 +14,7 @@
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { appError } from "./errors";
+import type { DocumentFormat } from "./documents";
 import type { Plan } from "./validators";
 
 export type PlanLimits = {
@@ -28,6 +29,12 @@ export type PlanLimits = {
   aiRepliesPerHour: number;
   /** Characters of knowledge-base text, all sources together. */
   knowledgeBaseCharacters: number;
+  /** Largest knowledge-base file an upload may be, in bytes (Convex caps an HTTP request at 20 MB). */
+  maxKnowledgeFileBytes: number;
+  /** Which kinds of knowledge-base file may be uploaded (see `lib/documents.ts`). */
+  knowledgeFileFormats: readonly DocumentFormat[];
+  /** Pages of a sitemap imported at most (the rest are left out, and said so). */
+  sitemapPages: number;
   /** Minutes of voice calls per billing period (0: voice is not included). */
   voiceMinutesPerMonth: number;
   /** Members of the organization (also set as Clerk's member limit in Clerk mode). */
@@ -44,6 +51,9 @@ export const PLANS = {
     aiRepliesPerMonth: 200,
     aiRepliesPerHour: 60,
     knowledgeBaseCharacters: 250_000,
+    maxKnowledgeFileBytes: 2 * 1024 * 1024,
+    knowledgeFileFormats: ["pdf", "markdown", "text", "html", "csv"],
+    sitemapPages: 20,
     voiceMinutesPerMonth: 0,
     seats: 5,
     analyticsHistoryDays: 7,
@@ -54,6 +64,9 @@ export const PLANS = {
     aiRepliesPerMonth: 5_000,
     aiRepliesPerHour: 600,
     knowledgeBaseCharacters: 5_000_000,
+    maxKnowledgeFileBytes: 10 * 1024 * 1024,
+    knowledgeFileFormats: ["pdf", "markdown", "text", "html", "csv", "docx"],
+    sitemapPages: 200,
     voiceMinutesPerMonth: 500,
     seats: 20,
     analyticsHistoryDays: 90,
@@ -64,6 +77,9 @@ export const PLANS = {
     aiRepliesPerMonth: 50_000,
     aiRepliesPerHour: 3_000,
     knowledgeBaseCharacters: 50_000_000,
+    maxKnowledgeFileBytes: 20 * 1024 * 1024,
+    knowledgeFileFormats: ["pdf", "markdown", "text", "html", "csv", "docx"],
+    sitemapPages: 500,
     voiceMinutesPerMonth: 5_000,
     seats: 100,
     analyticsHistoryDays: 365,

@@ -123,19 +123,46 @@ export const vMessageStatus = v.union(
 );
 export type MessageStatus = Infer<typeof vMessageStatus>;
 
-export const vKnowledgeSourceKind = v.union(v.literal("text"), v.literal("url"), v.literal("file"));
 /**
- * Where a source is in its indexing. Its stored passages are found by
- * full-text search whatever the status; the status is about the semantic
- * (vector) index: `pending` while its passages are being embedded, `ready`
- * when done (or when no embedding model is configured), `failed` when
- * embedding failed, with the reason in the source's `error`.
+ * Where a source's content came from: pasted `text`, a `url` (one web page),
+ * a `sitemap` (whose pages become `url` sources of their own) or an
+ * uploaded `file`.
+ */
+export const vKnowledgeSourceKind = v.union(
+  v.literal("text"),
+  v.literal("url"),
+  v.literal("sitemap"),
+  v.literal("file"),
+);
+export type KnowledgeSourceKind = Infer<typeof vKnowledgeSourceKind>;
+/**
+ * Where a source is in its indexing, shown live in the dashboard:
+ * `queued` → `extracting` (reading the file or fetching the page) →
+ * `chunking` (cutting it into passages) → `embedding` (vectors for semantic
+ * search, only with an embedding model) → `ready`; or `failed`, with the
+ * reason in the source's `error`.
+ *
+ * A source's passages are written all at once, at the end of chunking
+ * (replacing the previous ones on a re-index), so search never sees part of
+ * a document: full-text search finds them from then on, and vector search
+ * once every passage is embedded by the configured model (`embeddedWith`).
+ * A source whose *embedding* failed keeps its passages for full-text search.
+ * `pending` is the older name of `embedding`, kept for rows written before it.
  */
 export const vKnowledgeSourceStatus = v.union(
+  v.literal("queued"),
+  v.literal("extracting"),
+  v.literal("chunking"),
+  v.literal("embedding"),
   v.literal("pending"),
   v.literal("ready"),
   v.literal("failed"),
 );
+export type KnowledgeSourceStatus = Infer<typeof vKnowledgeSourceStatus>;
+
+/** What an uploaded file is for; a file issued for one purpose is refused for another. */
+export const vUploadPurpose = v.union(v.literal("knowledgeFile"), v.literal("widgetLogo"));
+export type UploadPurpose = Infer<typeof vUploadPurpose>;
 
 /** What a dashboard notification is about. */
 export const vNotificationKind = v.union(

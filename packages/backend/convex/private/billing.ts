@@ -9,6 +9,9 @@ const vLimits = v.object({
   aiRepliesPerMonth: v.number(),
   aiRepliesPerHour: v.number(),
   knowledgeBaseCharacters: v.number(),
+  maxKnowledgeFileBytes: v.number(),
+  knowledgeFileFormats: v.array(v.string()),
+  sitemapPages: v.number(),
   voiceMinutesPerMonth: v.number(),
   seats: v.number(),
   analyticsHistoryDays: v.number(),
@@ -46,7 +49,11 @@ export const get = orgQuery({
     const plan = subscription?.plan ?? "free";
     const limitsOf = (id: typeof plan) => {
       const { name: _name, ...limits } = PLANS[id];
-      return { ...limits, features: { ...limits.features } };
+      return {
+        ...limits,
+        knowledgeFileFormats: [...limits.knowledgeFileFormats],
+        features: { ...limits.features },
+      };
     };
     return {
       plan,

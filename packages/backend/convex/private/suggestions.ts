@@ -10,7 +10,7 @@ import { searchKnowledgeBase } from "../lib/retrieval";
 
 type Draft = {
   body: string;
-  sources: { _id: Id<"knowledgeSources">; title: string; url?: string }[];
+  sources: { _id: Id<"knowledgeSources">; title: string; url?: string; section?: string }[];
 };
 
 /** Longest draft the agent writes for an operator, in characters. */
@@ -28,7 +28,13 @@ export const suggest = orgAction({
   returns: v.object({
     body: v.string(),
     sources: v.array(
-      v.object({ _id: v.id("knowledgeSources"), title: v.string(), url: v.optional(v.string()) }),
+      v.object({
+        _id: v.id("knowledgeSources"),
+        title: v.string(),
+        url: v.optional(v.string()),
+        /** The part of the source the draft drew on ("Warranty › Making a claim"). */
+        section: v.optional(v.string()),
+      }),
     ),
   }),
   handler: async (ctx, { conversationId }): Promise<Draft> => {
@@ -53,9 +59,13 @@ export const suggest = orgAction({
         return Promise.resolve();
       },
     });
-    const sources: Draft["sources"] = await ctx.runQuery(internal.system.suggestions.sources, {
+    const found: Draft["sources"] = await ctx.runQuery(internal.system.suggestions.sources, {
       organizationId: ctx.organizationId,
       sourceIds: result.sourceIds as Id<"knowledgeSources">[],
+    });
+    const sources = found.map((source) => {
+      const section = result.sections?.[source._id];
+      return section ? { ...source, section } : source;
     });
     return { body: body.trim(), sources };
   },

@@ -90,9 +90,23 @@ describe("private/widgetSettings", () => {
 });
 
 describe("private/widgetSettings logo", () => {
-  /** A file in storage, as an upload to the URL from generateLogoUploadUrl leaves it. */
-  const upload = (t: ReturnType<typeof setup>, type: string, bytes = 64) =>
-    t.run(async (ctx) => ctx.storage.store(new Blob([new Uint8Array(bytes)], { type })));
+  /** POST a file to the URL from generateLogoUploadUrl, as the dashboard does. */
+  const post = async (t: ReturnType<typeof setup>, type: string, bytes = 64, orgId = "org_a") => {
+    const url = new URL(
+      await asAdmin(t, orgId).mutation(api.private.widgetSettings.generateLogoUploadUrl, {}),
+    );
+    const response = await t.fetch(`${url.pathname}${url.search}`, {
+      method: "POST",
+      headers: type ? { "content-type": type } : {},
+      body: new Uint8Array(bytes),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { storageId?: Id<"_storage">; message?: string },
+    };
+  };
+  const upload = async (t: ReturnType<typeof setup>, type: string, bytes = 64, orgId = "org_a") =>
+    (await post(t, type, bytes, orgId)).body.storageId!;
   const logoUrl = async (t: ReturnType<typeof setup>, orgId = "org_a") =>
     (await t.query(api.public.widgetSettings.getByOrganization, { organizationId: orgId })).logoUrl;
   const fileExists = (t: ReturnType<typeof setup>, id: Id<"_storage">) =>
@@ -131,10 +145,13 @@ describe("private/widgetSettings logo", () => {
     const admin = asAdmin(t, "org_a");
     const current = await upload(t, "image/png");
     await admin.mutation(api.private.widgetSettings.setLogo, { storageId: current });
-    const bad = await upload(t, type, bytes);
+    // The upload route refuses it before storing anything.
+    const refused = await post(t, type, bytes);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.body).toEqual({ code: "INVALID_INPUT", message });
     expect(
-      await errorData(admin.mutation(api.private.widgetSettings.setLogo, { storageId: bad })),
-    ).toEqual({ code: "INVALID_INPUT", message });
+      await t.run(async (ctx) => (await ctx.db.system.query("_storage").collect()).length),
+    ).toBe(1);
     expect((await admin.query(api.private.widgetSettings.get, {}))?.logoStorageId).toBe(current);
     expect(await fileExists(t, current)).toBe(true);
   });
@@ -159,6 +176,7 @@ describe("private/widgetSettings logo", () => {
     await createOrganization(t, "org_a");
     const operator = asOperator(t, "org_a");
     const file = await upload(t, "image/png");
+    expect(file).toEqual(expect.any(String));
     for (const call of [
       operator.mutation(api.private.widgetSettings.generateLogoUploadUrl, {}),
       operator.mutation(api.private.widgetSettings.setLogo, { storageId: file }),

@@ -5,6 +5,7 @@ import { v } from "convex/values";
 import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
+import { claimUpload, forgetUpload, issueUpload } from "../lib/uploads";
 import {
   ensureWidgetSettings,
   findWidgetSettings,
@@ -122,21 +123,25 @@ export const update = orgMutation({
   },
 });
 
-/** A one-time URL the dashboard uploads a logo to (then calls `setLogo`). Admins only. */
+/**
+ * A one-time URL the dashboard uploads a logo to (then calls `setLogo`): its
+ * ticket records this organization, so only it can use the file. Admins only.
+ */
 export const generateLogoUploadUrl = orgMutation({
   role: "admin",
   args: {},
   returns: v.string(),
-  handler: async (ctx) => await ctx.storage.generateUploadUrl(),
+  handler: async (ctx) => await issueUpload(ctx, ctx.organizationId, "widgetLogo"),
 });
 
 /**
  * Use an uploaded file as the widget's logo, or remove the logo (`null`).
  * The previous logo's file is deleted. Admins only.
  *
- * Storage ids are not scoped to an organization, so a file another
- * organization uses is "not found" here (and never deleted by this one);
- * SVG is refused because a file served from storage can carry scripts.
+ * Only a file this organization uploaded as a logo is accepted
+ * (`lib/uploads.ts`): another organization's storage id, or one uploaded
+ * for something else, is "not found". SVG is refused because a file served
+ * from storage can carry scripts.
  */
 export const setLogo = orgMutation({
   role: "admin",
@@ -146,6 +151,7 @@ export const setLogo = orgMutation({
     const settings = await ensureWidgetSettings(ctx, ctx.organizationId);
     if (storageId === settings.logoStorageId) return null;
     if (storageId) {
+      await claimUpload(ctx, ctx.organizationId, "widgetLogo", storageId);
       const file = await ctx.db.system.get("_storage", storageId);
       // Across organizations on purpose: a file another organization's widget uses is
       // refused, and the scoped reader would hide exactly that widget.
@@ -165,7 +171,10 @@ export const setLogo = orgMutation({
         throw appError("INVALID_INPUT", "The logo must be at most 512 KB.");
       }
     }
-    if (settings.logoStorageId) await ctx.storage.delete(settings.logoStorageId);
+    if (settings.logoStorageId) {
+      await forgetUpload(ctx, settings.logoStorageId);
+      await ctx.storage.delete(settings.logoStorageId);
+    }
     await ctx.db.patch("widgetSettings", settings._id, {
       logoStorageId: storageId ?? undefined,
       updatedAt: Date.now(),

@@ -41,6 +41,10 @@ export const reply = internalAction({
         messageId: replyId,
         status: "complete",
         sourceIds: result.sourceIds as Id<"knowledgeSources">[],
+        citedSections: Object.entries(result.sections ?? {}).map(([sourceId, section]) => ({
+          sourceId: sourceId as Id<"knowledgeSources">,
+          section,
+        })),
         escalate: result.escalate,
         resolve: result.resolve,
       });

@@ -82,7 +82,7 @@ const RETURNS = "Not happy with your tent? We pay you back within 30 days of del
 const SHIPPING = "Orders ship within two working days from our warehouse.";
 
 describe("embedding knowledge sources", () => {
-  test("a new source is pending until its passages are embedded, in batches, then ready", async () => {
+  test("a new source is embedding until its passages are embedded, in batches, then ready", async () => {
     const t = setup();
     await createOrganization(t, "org_a");
     const paragraph = (i: number) =>
@@ -93,7 +93,10 @@ describe("embedding knowledge sources", () => {
       title: "Field testing",
       text,
     });
-    expect(await source(t, sourceId)).toMatchObject({ status: "pending" });
+    expect(await source(t, sourceId)).toMatchObject({
+      status: "embedding",
+      progress: { done: 0, total: expect.any(Number) },
+    });
     await t.finishAllScheduledFunctions(() => {});
 
     const chunks = await chunksOf(t, sourceId);
@@ -122,7 +125,7 @@ describe("embedding knowledge sources", () => {
     }
     const inputs = requests.flatMap((request) => request.body.input as string[]);
     expect(inputs).toEqual(chunks.map((chunk) => `Field testing\n\n${chunk.text}`));
-  });
+  }, 30_000); // 140 passages written and embedded: seconds on a busy machine.
 
   test("a failed embedding marks the source failed with the reason; full-text search still finds it", async () => {
     const t = setup();

@@ -250,11 +250,18 @@ export const storeEmbeddings = internalMutation({
   },
   returns: v.boolean(),
   handler: async (ctx, { sourceId, embeddings }) => {
-    if (!(await ctx.db.get("knowledgeSources", sourceId))) return false;
+    const source = await ctx.db.get("knowledgeSources", sourceId);
+    if (!source) return false;
     for (const { chunkId, embedding } of embeddings) {
       const chunk = await ctx.db.get("knowledgeChunks", chunkId);
       if (chunk?.sourceId === sourceId)
         await ctx.db.patch("knowledgeChunks", chunkId, { embedding });
+    }
+    if (source.status === "embedding") {
+      const done = (source.progress?.done ?? 0) + embeddings.length;
+      await ctx.db.patch("knowledgeSources", sourceId, {
+        progress: { done: Math.min(done, source.chunkCount), total: source.chunkCount },
+      });
     }
     return true;
   },
@@ -272,13 +279,16 @@ export const finishEmbedding = internalMutation({
   },
   returns: v.null(),
   handler: async (ctx, { sourceId, outcome }) => {
-    if (!(await ctx.db.get("knowledgeSources", sourceId))) return null;
+    const source = await ctx.db.get("knowledgeSources", sourceId);
+    // Gone, or being re-indexed: the new passages get an embedding job of their own.
+    if (!source || ["queued", "extracting", "chunking"].includes(source.status)) return null;
     const updatedAt = Date.now();
     if (outcome.kind === "embedded") {
       await ctx.db.patch("knowledgeSources", sourceId, {
         status: "ready",
         error: undefined,
         embeddedWith: outcome.embeddedWith,
+        progress: undefined,
         updatedAt,
       });
     } else if (outcome.kind === "failed") {
@@ -287,11 +297,16 @@ export const finishEmbedding = internalMutation({
         status: "failed",
         error: outcome.error,
         embeddedWith: undefined,
+        progress: undefined,
         updatedAt,
       });
     } else {
       // No embedding model any more: the source is as if added without one.
-      await ctx.db.patch("knowledgeSources", sourceId, { status: "ready", updatedAt });
+      await ctx.db.patch("knowledgeSources", sourceId, {
+        status: "ready",
+        progress: undefined,
+        updatedAt,
+      });
     }
     return null;
   },
@@ -328,8 +343,9 @@ export const claimForBackfill = internalMutation({
     for (const source of page.page) {
       if (!needsEmbedding(source, embeddedWith, now)) continue;
       await ctx.db.patch("knowledgeSources", source._id, {
-        status: "pending",
+        status: "embedding",
         error: undefined,
+        progress: { done: 0, total: source.chunkCount },
         updatedAt: now,
       });
       sourceIds.push(source._id);

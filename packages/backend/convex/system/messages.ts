@@ -160,6 +160,9 @@ export const finishReply = internalMutation({
     status: v.union(v.literal("complete"), v.literal("failed")),
     body: v.optional(v.string()),
     sourceIds: v.array(v.id("knowledgeSources")),
+    citedSections: v.optional(
+      v.array(v.object({ sourceId: v.id("knowledgeSources"), section: v.string() })),
+    ),
     escalate: v.boolean(),
     resolve: v.optional(v.boolean()),
   },
@@ -173,6 +176,7 @@ export const finishReply = internalMutation({
       status: args.status,
       body,
       ...(args.sourceIds.length > 0 ? { sourceIds: args.sourceIds } : {}),
+      ...(args.citedSections?.length ? { citedSections: args.citedSections } : {}),
     });
     const conversation = await ctx.db.get("conversations", message.conversationId);
     if (!conversation) return null;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
 import { asAdmin, createOrganization, setup } from "../../test/setup";
 import { api, internal } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
 import { ORPHAN_AGE_MS } from "./storage";
 
 beforeEach(() => {
@@ -20,7 +21,15 @@ describe("system/storage.sweepOrphans", () => {
   test("deletes day-old uploads nothing refers to; keeps logos and recent uploads", async () => {
     const t = setup();
     await createOrganization(t, "org_a");
-    const logo = await store(t);
+    const url = new URL(
+      await asAdmin(t, "org_a").mutation(api.private.widgetSettings.generateLogoUploadUrl, {}),
+    );
+    const response = await t.fetch(`${url.pathname}${url.search}`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array(8),
+    });
+    const logo = ((await response.json()) as { storageId: Id<"_storage"> }).storageId;
     await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logo });
     const abandoned = await store(t);
 

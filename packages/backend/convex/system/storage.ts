@@ -4,6 +4,7 @@ import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { internalMutation } from "../_generated/server";
+import { forgetUpload } from "../lib/uploads";
 
 /** Files younger than this may still be on their way to `setLogo` (or a future attach). */
 export const ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
@@ -40,9 +41,18 @@ export const sweepOrphans = internalMutation({
     let deleted = 0;
     for (const file of page.page) {
       if (await isReferenced(ctx, file._id)) continue;
+      await forgetUpload(ctx, file._id);
       await ctx.storage.delete(file._id);
       deleted++;
     }
+    // Upload tickets never used (the dialog was closed before the upload).
+    const unused = await ctx.db
+      .query("uploads")
+      .withIndex("by_storage_id_and_expires_at", (q) =>
+        q.eq("storageId", undefined).lt("expiresAt", Date.now()),
+      )
+      .take(BATCH);
+    for (const ticket of unused) await ctx.db.delete("uploads", ticket._id);
     if (!page.isDone) {
       await ctx.scheduler.runAfter(0, internal.system.storage.sweepOrphans, {
         cursor: page.continueCursor,

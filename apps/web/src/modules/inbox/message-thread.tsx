@@ -118,9 +118,13 @@ function Message({ message, pending }: { message: MessageView; pending?: boolean
                         className="underline underline-offset-2 hover:text-foreground"
                       >
                         {source.title}
+                        {source.section && ` › ${source.section}`}
                       </a>
                     ) : (
-                      source.title
+                      <>
+                        {source.title}
+                        {source.section && ` › ${source.section}`}
+                      </>
                     )}
                   </span>
                 ))}

@@ -50,7 +50,7 @@ function KnowledgeBaseCard() {
             {recent.map((source) => (
               <li key={source._id} className="flex items-center justify-between gap-2 text-sm">
                 <span className="truncate">{source.title}</span>
-                <SourceStatus status={source.status} />
+                <SourceStatus source={source} />
               </li>
             ))}
           </ul>

@@ -87,9 +87,13 @@ export function MessageBubble({ message, agentName }: { message: MessageView; ag
                   className="underline underline-offset-2"
                 >
                   {source.title}
+                  {source.section && ` › ${source.section}`}
                 </a>
               ) : (
-                source.title
+                <>
+                  {source.title}
+                  {source.section && ` › ${source.section}`}
+                </>
               )}
             </span>
           ))}

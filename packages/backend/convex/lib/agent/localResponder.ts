@@ -29,6 +29,8 @@ export type KnowledgeHit = {
 export type AgentReply = {
   text: string;
   sourceIds: string[];
+  /** Source id → the section the answer came from, for cited sources that have one. */
+  sections?: Record<string, string>;
   /** The visitor should be handed to a human (the agent then stays silent). */
   escalate: boolean;
   /** The knowledge base does not answer the question: record it as a gap. */
@@ -88,5 +90,6 @@ export function localReply(question: string, hits: KnowledgeHit[], agentName: st
     best.relevance?.terms ?? queryTerms(question).map(({ term }) => ({ term, weight: 1 }));
   return reply(`${bestSentences(best.text, terms)}\n\nSource: **${best.title}**`, {
     sourceIds: [best.sourceId],
+    ...(best.section ? { sections: { [best.sourceId]: best.section } } : {}),
   });
 }

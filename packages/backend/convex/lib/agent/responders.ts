@@ -39,6 +39,8 @@ export type ResponderHooks = {
 
 export type ResponderResult = {
   sourceIds: string[];
+  /** Source id → the section of it the answer drew on (its best passage's), when it has one. */
+  sections?: Record<string, string>;
   escalate: boolean;
   resolve: boolean;
   /** The knowledge base did not answer the visitor's question (a gap to record). */
@@ -60,6 +62,7 @@ export function localResponder(pacingMs: number): Responder {
     }
     return {
       sourceIds: answer.sourceIds,
+      sections: answer.sections,
       escalate: answer.escalate,
       resolve: false,
       unanswered: answer.unanswered,
@@ -137,6 +140,8 @@ export function modelResponder(config: {
     const result = { escalate: false, resolve: false };
     /** Every article the model was shown, by id. */
     const seen = new Map<string, string>();
+    /** The section of each article's best passage shown, by id. */
+    const sections: Record<string, string> = {};
     let searched = false;
     const stream = streamText({
       model: provider.chat(config.model),
@@ -156,7 +161,10 @@ export function modelResponder(config: {
           execute: async ({ query }) => {
             searched = true;
             const hits = await hooks.search(query);
-            for (const hit of hits) seen.set(hit.sourceId, hit.title);
+            for (const hit of hits) {
+              seen.set(hit.sourceId, hit.title);
+              if (hit.section && !(hit.sourceId in sections)) sections[hit.sourceId] = hit.section;
+            }
             return passagesBlock(query, hits);
           },
         }),
@@ -195,6 +203,13 @@ export function modelResponder(config: {
       .filter(([, title]) => answer.includes(title.toLowerCase()))
       .map(([id]) => id);
     // It looked in the knowledge base and used nothing from it: the question is a gap.
-    return { ...result, sourceIds, unanswered: searched && sourceIds.length === 0 };
+    return {
+      ...result,
+      sourceIds,
+      sections: Object.fromEntries(
+        sourceIds.filter((id) => id in sections).map((id) => [id, sections[id]!]),
+      ),
+      unanswered: searched && sourceIds.length === 0,
+    };
   };
 }
