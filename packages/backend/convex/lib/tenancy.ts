@@ -196,6 +196,7 @@ export const TABLE_RULES: TableRules = {
   knowledgeSources: organizationOwned,
   knowledgeChunks: organizationOwned,
   knowledgeStats: organizationOwned,
+  uploads: organizationOwned,
   // A visitor reaches their own session only (and never creates one: `widgetMutation` does).
   contactSessions: everyAccess(
     async (scope, doc: Owned & { _id?: Id<"contactSessions"> }) =>
