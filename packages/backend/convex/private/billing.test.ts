@@ -62,27 +62,32 @@ async function visitorMessage(t: Test, orgId: string) {
   return { conversationId, messageId };
 }
 
+/** Usage as if `aiReplies` replies had been counted this period, spread over its shards. */
 async function setUsage(t: Test, organizationId: Id<"organizations">, aiReplies: number) {
   await t.run(async (ctx) => {
-    const { periodOf } = await import("../lib/usage");
-    const period = periodOf(Date.now());
-    const row = await ctx.db
-      .query("usage")
-      .withIndex("by_organization_id_and_period", (q) =>
-        q.eq("organizationId", organizationId).eq("period", period),
-      )
-      .unique();
-    if (row) await ctx.db.patch("usage", row._id, { aiReplies });
-    else {
-      await ctx.db.insert("usage", {
-        organizationId,
-        period,
-        conversations: 0,
-        aiReplies,
-        voiceMinutes: 0,
-        knowledgeBaseCharacters: 0,
-        seats: 0,
-      });
+    const { periodFor, shardShare, USAGE_SHARDS } = await import("../lib/usage");
+    const { key: period } = await periodFor(ctx, organizationId);
+    for (let shard = 0; shard < USAGE_SHARDS; shard++) {
+      const row = await ctx.db
+        .query("usage")
+        .withIndex("by_organization_id_and_period_and_shard", (q) =>
+          q.eq("organizationId", organizationId).eq("period", period).eq("shard", shard),
+        )
+        .unique();
+      const share = shardShare(aiReplies, shard);
+      if (row) await ctx.db.patch("usage", row._id, { aiReplies: share });
+      else {
+        await ctx.db.insert("usage", {
+          organizationId,
+          period,
+          shard,
+          conversations: 0,
+          aiReplies: share,
+          voiceMinutes: 0,
+          knowledgeBaseCharacters: 0,
+          seats: 0,
+        });
+      }
     }
   });
 }
