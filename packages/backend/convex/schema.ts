@@ -87,6 +87,11 @@ export default defineSchema({
     status: vSubscriptionStatus,
     /** Clerk's subscription id, absent for the implicit free plan. */
     externalId: v.optional(v.string()),
+    /**
+     * The billing cycle Clerk last named (its item's `period_start`); kept when
+     * the plan ends, so usage periods go on following the cycle (`lib/usage.ts`).
+     */
+    currentPeriodStart: v.optional(v.number()),
     currentPeriodEnd: v.optional(v.number()),
     updatedAt: v.number(),
     /** The plan Clerk says is paid for; differs from `plan` once a grace period or a canceled period is over. */
@@ -446,20 +451,25 @@ export default defineSchema({
   }).index("by_organization_id_and_user_external_id", ["organizationId", "userExternalId"]),
 
   /**
-   * Usage per organization and billing period (a calendar month, UTC,
-   * `2026-12`), kept by the mutations that cause it (`lib/usage.ts`), never
-   * counted by scanning. Quantities that are not per period (knowledge-base
-   * characters, seats) live in the row whose period is `current`.
+   * Usage per organization and billing period (the subscription's cycle,
+   * `2026-12-15`, or a calendar month, `2026-12`), kept by the mutations that
+   * cause it (`lib/usage.ts`), never counted by scanning. A period's counters
+   * are split over `USAGE_SHARDS` rows (`shard`) summed on read, so concurrent
+   * replies do not conflict. Quantities that are not per period
+   * (knowledge-base characters, seats) live in the one row whose period is
+   * `current`.
    */
   usage: defineTable({
     organizationId: v.id("organizations"),
     period: v.string(),
+    /** Which of the period's rows; unset on the `current` row and rows written before sharding. */
+    shard: v.optional(v.number()),
     conversations: v.number(),
     aiReplies: v.number(),
     voiceMinutes: v.number(),
     knowledgeBaseCharacters: v.number(),
     seats: v.number(),
-  }).index("by_organization_id_and_period", ["organizationId", "period"]),
+  }).index("by_organization_id_and_period_and_shard", ["organizationId", "period", "shard"]),
 
   /**
    * The organization's AI replies in the current clock hour (one row per

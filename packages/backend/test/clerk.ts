@@ -99,6 +99,7 @@ export type ItemOptions = {
   orgId?: string;
   slug: string;
   status: string;
+  periodStart?: number;
   periodEnd?: number;
   pastDueAt?: number;
 };
@@ -110,7 +111,7 @@ export function subscriptionItem(options: ItemOptions) {
     id: `csubi_${options.slug}`,
     status: options.status,
     plan_period: "month",
-    period_start: Date.UTC(2026, 11, 1),
+    period_start: options.periodStart ?? Date.UTC(2026, 11, 1),
     period_end: options.periodEnd ?? Date.UTC(2027, 0, 1),
     ...(options.pastDueAt ? { past_due_at: options.pastDueAt } : {}),
     lifetime_paid: 0,

@@ -1,9 +1,12 @@
 /**
- * Journey: the admin of a new organization (local sign-in) opens Billing,
- * sees Free; Voice is offered only on Pro. "Upgrade to Pro" sends a
- * svix-signed Clerk billing event through the backend's real `/webhooks/clerk`:
- * the plan and its limits change live, and Voice can be switched on and
- * saved. A simulated failed payment then shows the past-due banner.
+ * Journey: the admin of a new organization (local sign-in) fills the Free
+ * plan's knowledge base: the article that would pass its limit is refused
+ * with the upgrade prompt, whose link leads to Billing. Billing shows Free;
+ * Voice is offered only on Pro. "Upgrade to Pro" sends a svix-signed Clerk
+ * billing event through the backend's real `/webhooks/clerk`: the plan and
+ * its limits change live, the refused article is added, and Voice can be
+ * switched on and saved. A simulated failed payment then shows the past-due
+ * banner.
  */
 import { describe, expect, inject, test } from "vitest";
 
@@ -12,6 +15,12 @@ import { openSection } from "./dashboard";
 
 const stack = inject("stack");
 const newPage = usePages();
+
+/** An article of `characters` characters of distinct words. */
+const longText = (characters: number) =>
+  Array.from({ length: Math.ceil(characters / 8) }, (_, i) => `word${i}`)
+    .join(" ")
+    .slice(0, characters);
 
 describe("billing in the dashboard (local mode)", () => {
   test("an admin simulates an upgrade, a gated feature unlocks, then a past-due payment shows the banner", async () => {
@@ -24,6 +33,31 @@ describe("billing in the dashboard (local mode)", () => {
     await page.getByLabel("Organization").fill(organization);
     await page.getByRole("button", { name: "Create and sign in" }).click();
     await expect.poll(() => page.getByTestId("organization-name").textContent()).toBe(organization);
+
+    // Free: the knowledge base holds 250,000 characters; the third long article would pass it.
+    await openSection(page, "Knowledge base");
+    const addArticle = async (title: string) => {
+      await page.getByRole("button", { name: "Add article", exact: true }).first().click();
+      const dialog = page.getByRole("dialog", { name: "Add an article" });
+      await dialog.getByLabel("Title").fill(title);
+      await dialog.getByLabel("Text").fill(longText(99_000));
+      await dialog.getByRole("button", { name: "Add article", exact: true }).click();
+      return dialog;
+    };
+    for (const title of ["Manual part 1", "Manual part 2"]) {
+      await (await addArticle(title)).waitFor({ state: "detached" });
+    }
+    const refused = await addArticle("Manual part 3");
+    const prompt = refused.getByTestId("upgrade-prompt");
+    await prompt.waitFor();
+    expect(await prompt.textContent()).toContain("Upgrade to Pro");
+    expect(await prompt.textContent()).toContain("250,000 characters of knowledge-base text");
+    expect(await refused.getByTestId("upgrade-link").getAttribute("href")).toBe("/billing");
+    await refused.getByTestId("upgrade-link").click();
+    await expect.poll(() => page.getByTestId("billing-plan").textContent()).toBe("Free");
+    expect(await page.getByTestId("meter-Knowledge-base characters").textContent()).toMatch(
+      /19\d,\d{3} \/ 250,000/,
+    );
 
     // Free: Voice is a Pro feature.
     await openSection(page, "Widget");
@@ -45,6 +79,11 @@ describe("billing in the dashboard (local mode)", () => {
     await expect.poll(() => page.getByTestId("billing-plan").textContent()).toBe("Pro");
     await expect.poll(() => page.getByTestId("meter-Seats").textContent()).toContain("1 / 20");
     expect(await page.getByTestId("meter-Voice minutes").textContent()).toContain("0 / 500");
+
+    // The refused article now fits.
+    await openSection(page, "Knowledge base");
+    await (await addArticle("Manual part 3")).waitFor({ state: "detached" });
+    await page.getByRole("listitem").filter({ hasText: "Manual part 3" }).waitFor();
 
     // The gated feature unlocks and saves.
     await openSection(page, "Widget");

@@ -56,6 +56,8 @@ export const vClerkChange = v.union(
     externalId: v.string(),
     plan: vPlan,
     status: vSubscriptionStatus,
+    /** The billing cycle of the plan's item (`period_start`, `period_end`). */
+    currentPeriodStart: v.optional(v.number()),
     currentPeriodEnd: v.optional(v.number()),
     pastDueAt: v.optional(v.number()),
     syncedAt: v.number(),
@@ -186,6 +188,7 @@ export function toChange(event: ClerkEvent, slugs: { pro: string; business: stri
             : liveStatus === "canceled"
               ? "canceled"
               : "active",
+        currentPeriodStart: num(live.period_start),
         currentPeriodEnd: num(live.period_end),
         pastDueAt: num(data.past_due_at) ?? num(live.past_due_at),
         syncedAt,
@@ -202,6 +205,7 @@ export function toChange(event: ClerkEvent, slugs: { pro: string; business: stri
       organization,
       externalId: str(data.id) ?? "unknown",
       plan,
+      currentPeriodStart: num(data.period_start),
       currentPeriodEnd: num(data.period_end),
       syncedAt: timestamp,
     };

@@ -4,6 +4,8 @@
  */
 import { ConvexError } from "convex/values";
 
+import type { Plan } from "./validators";
+
 export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
@@ -16,10 +18,23 @@ export type ErrorCode =
   | "CONFLICT"
   | "INTERNAL";
 
-export type AppErrorData = { code: ErrorCode; message: string; retryAfterMs?: number };
+export type AppErrorData = {
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+  /**
+   * With `PLAN_REQUIRED` and `QUOTA_EXCEEDED`: the cheapest plan that would
+   * allow it (absent when no plan would), for the dashboard's upgrade prompt.
+   */
+  upgradeTo?: { plan: Plan; name: string };
+};
 
 /** Throw a user-facing error; `message` is written for the person who will read it. */
-export function appError(code: ErrorCode, message: string, extra?: { retryAfterMs?: number }) {
+export function appError(
+  code: ErrorCode,
+  message: string,
+  extra?: Pick<AppErrorData, "retryAfterMs" | "upgradeTo">,
+) {
   return new ConvexError<AppErrorData>({ code, message, ...extra });
 }
 

@@ -129,6 +129,10 @@ function cheapestWith(feature: Feature): Plan {
   return PLAN_ORDER.find((plan) => PLANS[plan].features[feature]) ?? "business";
 }
 
+/** The error's `upgradeTo`, left out (not `undefined`: error data is serialized) when no plan fits. */
+const upgradeTo = (plan: Plan | undefined) =>
+  plan ? { upgradeTo: { plan, name: PLANS[plan].name } } : {};
+
 /** Throw PLAN_REQUIRED unless the organization's plan includes `feature`. */
 export async function requireFeature(
   ctx: QueryCtx,
@@ -138,30 +142,42 @@ export async function requireFeature(
 ) {
   const plan = await currentPlan(ctx, organizationId);
   if (!PLANS[plan].features[feature]) {
-    const needed = PLANS[cheapestWith(feature)].name;
+    const needed = cheapestWith(feature);
     throw appError(
       "PLAN_REQUIRED",
-      `${what} is included in the ${needed} plan. Upgrade to use it.`,
+      `${what} is included in the ${PLANS[needed].name} plan. Upgrade to use it.`,
+      upgradeTo(needed),
     );
   }
   return plan;
 }
 
+export type Quota =
+  "aiRepliesPerMonth" | "knowledgeBaseCharacters" | "voiceMinutesPerMonth" | "seats";
+
 /**
- * Throw QUOTA_EXCEEDED when `used + adding` would pass the plan's `limit`.
- * `what` names the resource for the person reading the message.
+ * Throw QUOTA_EXCEEDED when `used + adding` would pass the plan's `quota`
+ * (or `limit`, when the organization has its own, e.g. its member limit).
+ * `what` names the resource for the person reading the message; the error
+ * names the cheapest bigger plan with room for it.
  */
 export function requireQuota(
   plan: Plan,
-  limit: number,
+  quota: Quota,
   used: number,
   adding: number,
   what: string,
+  limit: number = PLANS[plan][quota],
 ) {
-  if (used + adding > limit) {
+  const wanted = used + adding;
+  if (wanted > limit) {
+    const bigger = PLAN_ORDER.slice(PLAN_ORDER.indexOf(plan) + 1).find(
+      (other) => PLANS[other][quota] >= wanted,
+    );
     throw appError(
       "QUOTA_EXCEEDED",
-      `The ${PLANS[plan].name} plan includes ${limit.toLocaleString("en-US")} ${what}; this would make ${(used + adding).toLocaleString("en-US")}. Upgrade for more.`,
+      `The ${PLANS[plan].name} plan includes ${limit.toLocaleString("en-US")} ${what}; this would make ${wanted.toLocaleString("en-US")}. ${bigger ? "Upgrade for more." : "Remove some to make room."}`,
+      upgradeTo(bigger),
     );
   }
 }

@@ -62,27 +62,32 @@ async function visitorMessage(t: Test, orgId: string) {
   return { conversationId, messageId };
 }
 
+/** Usage as if `aiReplies` replies had been counted this period, spread over its shards. */
 async function setUsage(t: Test, organizationId: Id<"organizations">, aiReplies: number) {
   await t.run(async (ctx) => {
-    const { periodOf } = await import("../lib/usage");
-    const period = periodOf(Date.now());
-    const row = await ctx.db
-      .query("usage")
-      .withIndex("by_organization_id_and_period", (q) =>
-        q.eq("organizationId", organizationId).eq("period", period),
-      )
-      .unique();
-    if (row) await ctx.db.patch("usage", row._id, { aiReplies });
-    else {
-      await ctx.db.insert("usage", {
-        organizationId,
-        period,
-        conversations: 0,
-        aiReplies,
-        voiceMinutes: 0,
-        knowledgeBaseCharacters: 0,
-        seats: 0,
-      });
+    const { periodFor, shardShare, USAGE_SHARDS } = await import("../lib/usage");
+    const { key: period } = await periodFor(ctx, organizationId);
+    for (let shard = 0; shard < USAGE_SHARDS; shard++) {
+      const row = await ctx.db
+        .query("usage")
+        .withIndex("by_organization_id_and_period_and_shard", (q) =>
+          q.eq("organizationId", organizationId).eq("period", period).eq("shard", shard),
+        )
+        .unique();
+      const share = shardShare(aiReplies, shard);
+      if (row) await ctx.db.patch("usage", row._id, { aiReplies: share });
+      else {
+        await ctx.db.insert("usage", {
+          organizationId,
+          period,
+          shard,
+          conversations: 0,
+          aiReplies: share,
+          voiceMinutes: 0,
+          knowledgeBaseCharacters: 0,
+          seats: 0,
+        });
+      }
     }
   });
 }
@@ -98,7 +103,10 @@ describe("gated functions refuse on free and work on pro", () => {
         voiceEnabled: true,
       });
       if (plan === "free") {
-        expect(await errorData(call)).toMatchObject({ code: "PLAN_REQUIRED" });
+        expect(await errorData(call)).toMatchObject({
+          code: "PLAN_REQUIRED",
+          upgradeTo: { plan: "pro", name: "Pro" },
+        });
       } else {
         await call;
       }
@@ -123,7 +131,10 @@ describe("gated functions refuse on free and work on pro", () => {
         text: text(99_000),
       });
       if (plan === "free") {
-        expect(await errorData(third)).toMatchObject({ code: "QUOTA_EXCEEDED" });
+        expect(await errorData(third)).toMatchObject({
+          code: "QUOTA_EXCEEDED",
+          upgradeTo: { plan: "pro", name: "Pro" },
+        });
       } else {
         await third;
       }
@@ -145,7 +156,10 @@ describe("gated functions refuse on free and work on pro", () => {
     // Two seats are taken by the admin and the operator.
     for (let i = 0; i < PLANS.free.seats - 2; i++) await add(i);
     if (plan === "free") {
-      expect(await errorData(add(99))).toMatchObject({ code: "QUOTA_EXCEEDED" });
+      expect(await errorData(add(99))).toMatchObject({
+        code: "QUOTA_EXCEEDED",
+        upgradeTo: { plan: "pro", name: "Pro" },
+      });
     } else {
       await add(99);
     }
@@ -176,6 +190,28 @@ describe("gated functions refuse on free and work on pro", () => {
       expect(started).not.toBeNull();
     }
   });
+});
+
+test("a quota no bigger plan has room for names no plan to upgrade to", async () => {
+  const t = setup();
+  await createOrganization(t, "org_a");
+  await onPlan(t, "org_a", "business");
+  const admin = asAdmin(t, "org_a");
+  await t.run(async (ctx) => {
+    const { recordUsage } = await import("../lib/usage");
+    const org = (await ctx.db.query("organizations").first())!;
+    await recordUsage(
+      ctx,
+      org._id,
+      "knowledgeBaseCharacters",
+      PLANS.business.knowledgeBaseCharacters,
+    );
+  });
+  const error = await errorData(
+    admin.mutation(api.private.knowledgeBase.addText, { title: "A", text: text(1_000) }),
+  );
+  expect(error).toMatchObject({ code: "QUOTA_EXCEEDED" });
+  expect(error).not.toHaveProperty("upgradeTo");
 });
 
 describe("usage", () => {

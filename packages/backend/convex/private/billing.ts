@@ -35,6 +35,8 @@ export const get = orgQuery({
     memberLimit: v.number(),
     usage: v.object({
       period: v.string(),
+      periodStart: v.number(),
+      periodEnd: v.number(),
       conversations: v.number(),
       aiReplies: v.number(),
       voiceMinutes: v.number(),

@@ -1,4 +1,4 @@
-import { currentPlan, PLANS, requireQuota } from "../lib/plans";
+import { currentPlan, requireQuota } from "../lib/plans";
 import { recordUsage, usageOf } from "../lib/usage";
 import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
@@ -86,7 +86,7 @@ export const addText = orgMutation({
     const usage = await usageOf(ctx, ctx.organizationId);
     requireQuota(
       plan,
-      PLANS[plan].knowledgeBaseCharacters,
+      "knowledgeBaseCharacters",
       usage.knowledgeBaseCharacters,
       characters,
       "characters of knowledge-base text",

@@ -6,7 +6,7 @@ import { audit } from "../lib/audit";
 import { appError } from "../lib/errors";
 import { orgMutation, orgQuery } from "../lib/functions";
 import { clearRemoval, recordRemoval } from "../lib/organizations";
-import { currentPlan, PLANS, requireQuota } from "../lib/plans";
+import { currentPlan, requireQuota } from "../lib/plans";
 import { recordUsage, usageOf } from "../lib/usage";
 import { LIMITS, vMemberRole, type MemberRole } from "../lib/validators";
 
@@ -175,7 +175,7 @@ export const add = orgMutation({
     // Seats: the plan's member limit, recorded on the organization when the plan changes.
     const plan = await currentPlan(ctx, ctx.organizationId);
     const { seats } = await usageOf(ctx, ctx.organizationId);
-    requireQuota(plan, ctx.organization.memberLimit ?? PLANS[plan].seats, seats, 1, "seats");
+    requireQuota(plan, "seats", seats, 1, "seats", ctx.organization.memberLimit);
     const membershipId = await ctx.db.insert("memberships", {
       organizationId: ctx.organizationId,
       userId: user._id,

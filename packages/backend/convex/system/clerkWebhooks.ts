@@ -134,6 +134,8 @@ async function applySubscription(ctx: MutationCtx, change: SubscriptionChange) {
     paidPlan: change.plan,
     status: change.status,
     externalId: change.externalId,
+    // A change without a cycle (back to free) keeps the last one: usage periods go on following it.
+    currentPeriodStart: change.currentPeriodStart ?? subscription.currentPeriodStart,
     currentPeriodEnd: change.currentPeriodEnd,
     graceEndsAt,
     syncedAt: change.syncedAt,

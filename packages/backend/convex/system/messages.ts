@@ -7,9 +7,9 @@ import { MAX_CONTEXT_TURNS, MAX_DELTAS_PER_REPLY } from "../lib/agent/stream";
 import { BUDGET_MESSAGES, takeReplyBudget, warnIfNearlyUsed } from "../lib/aiBudget";
 import { audit } from "../lib/audit";
 import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
-import { currentPlan, PLANS } from "../lib/plans";
+import { currentPlan } from "../lib/plans";
 import { rateLimiter } from "../lib/rateLimits";
-import { recordUsage, usageOf } from "../lib/usage";
+import { aiReplyRoom } from "../lib/usage";
 import { isTranscriptRole, vTranscriptRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
@@ -52,14 +52,15 @@ export const startReply = internalMutation({
       .take(MAX_CONTEXT_TURNS);
     if (recent.find((m) => m.role === "visitor")?._id !== messageId) return null;
     // Two guards: the plan's AI replies per billing period (the quota the Billing
-    // page shows), and a 30-day rate limit per plan against bursts of cost.
+    // page shows, counted here when it has room), and a 30-day rate limit per
+    // plan against bursts of cost. Both are sharded: concurrent replies of one
+    // organization do not conflict.
     const plan = await currentPlan(ctx, conversation.organizationId);
-    const usage = await usageOf(ctx, conversation.organizationId);
-    const withinQuota = usage.aiReplies < PLANS[plan].aiRepliesPerMonth;
-    const quota = withinQuota
-      ? await rateLimiter.limit(ctx, `aiReplies_${plan}`, { key: conversation.organizationId })
-      : { ok: false };
-    if (!quota.ok) {
+    const room = await aiReplyRoom(ctx, conversation.organizationId, plan);
+    const allowed =
+      room !== null &&
+      (await rateLimiter.limit(ctx, `aiReplies_${plan}`, { key: conversation.organizationId })).ok;
+    if (!allowed) {
       await addMessage(ctx, conversation, {
         role: "ai",
         body: "Our assistant can't answer more questions right now. Press **Talk to a human** and someone from the team will reply here.",
@@ -79,10 +80,10 @@ export const startReply = internalMutation({
       body: "",
       status: "streaming",
     });
-    await recordUsage(ctx, conversation.organizationId, "aiReplies", 1);
+    await room.count();
     await warnIfNearlyUsed(ctx, conversation.organizationId, plan, {
       repliesThisHour: budget.repliesThisHour,
-      repliesThisPeriod: usage.aiReplies + 1,
+      repliesThisPeriod: room.periodReplies + 1,
     });
     await ctx.scheduler.runAfter(REPLY_TIMEOUT_MS, internal.system.messages.abandonReply, {
       messageId: replyId,

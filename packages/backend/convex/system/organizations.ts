@@ -102,7 +102,7 @@ const STEPS: Step[] = [
       ["memberships", "by_organization_id_and_user_id"],
       ["membershipRemovals", "by_organization_id_and_user_external_id"],
       ["subscriptions", "by_organization_id"],
-      ["usage", "by_organization_id_and_period"],
+      ["usage", "by_organization_id_and_period_and_shard"],
       ["aiBudgets", "by_organization_id"],
       ["auditLogs", "by_organization_id"],
     ] as const

@@ -1,6 +1,7 @@
 "use client";
 
 import { PricingTable } from "@clerk/nextjs";
+import { SubscriptionDetailsButton } from "@clerk/nextjs/experimental";
 import { api } from "@parley/backend/api";
 import { Alert, AlertDescription, AlertTitle } from "@parley/ui/components/alert";
 import { Badge } from "@parley/ui/components/badge";
@@ -20,7 +21,7 @@ import type { SimulatedPlan, SimulatedStatus } from "./simulated-event";
 
 type Billing = FunctionReturnType<typeof api.private.billing.get>;
 
-const DESCRIPTION = "Your plan, what it includes, and how much of it this month has used.";
+const DESCRIPTION = "Your plan, what it includes, and how much of it this billing period has used.";
 const STATUS_LABEL: Record<Billing["status"], string> = {
   active: "Active",
   trialing: "Trial",
@@ -85,6 +86,30 @@ function PlanCard({ plan, current }: { plan: Billing["plans"][number]; current: 
             <li key={feature}>{feature}</li>
           ))}
         </ul>
+      </CardContent>
+    </Card>
+  );
+}
+
+/**
+ * Clerk mode: Clerk Billing's own components, for the organization. Clerk
+ * (@clerk/nextjs 7.9) has a `PricingTable` component; subscription details
+ * exist only as `SubscriptionDetailsButton` (experimental), which opens
+ * Clerk's subscription-details drawer. Both load clerk-js from Clerk's
+ * servers, so they render only in Clerk mode; the plan they change reaches
+ * Parley through Clerk's webhooks.
+ */
+function ClerkBilling() {
+  return (
+    <Card>
+      <CardHeader className="flex flex-row flex-wrap items-center justify-between gap-2">
+        <CardTitle>Change plan</CardTitle>
+        <SubscriptionDetailsButton for="organization">
+          <Button variant="outline">Subscription details</Button>
+        </SubscriptionDetailsButton>
+      </CardHeader>
+      <CardContent>
+        <PricingTable for="organization" />
       </CardContent>
     </Card>
   );
@@ -213,7 +238,9 @@ export function BillingView() {
               </AlertDescription>
             </Alert>
           )}
-          <p className="text-sm font-medium">This month ({usage.period})</p>
+          <p className="text-sm font-medium" data-testid="billing-period">
+            This billing period: {date(usage.periodStart)} – {date(usage.periodEnd - 1)}
+          </p>
           <Meter label="AI replies" used={usage.aiReplies} limit={limits.aiRepliesPerMonth} />
           <Meter
             label="Knowledge-base characters"
@@ -227,19 +254,11 @@ export function BillingView() {
           />
           <Meter label="Seats" used={usage.seats} limit={billing.memberLimit} />
           <p className="text-sm text-muted-foreground">
-            {number(usage.conversations)} conversations this month.
+            {number(usage.conversations)} conversations this period.
           </p>
         </CardContent>
       </Card>
-      {authMode === "local" ? (
-        <SimulatePlanChange />
-      ) : (
-        <Card>
-          <CardContent className="pt-6">
-            <PricingTable for="organization" />
-          </CardContent>
-        </Card>
-      )}
+      {authMode === "local" ? <SimulatePlanChange /> : <ClerkBilling />}
       <div className="grid gap-4 md:grid-cols-3">
         {billing.plans.map((plan) => (
           <PlanCard key={plan.id} plan={plan} current={plan.id === billing.plan} />

@@ -10,8 +10,6 @@ export type SimulatedStatus = "active" | "past_due" | "canceled";
 export const SIMULATED_PLANS: readonly SimulatedPlan[] = ["free", "pro", "business"];
 export const SIMULATED_STATUSES: readonly SimulatedStatus[] = ["active", "past_due", "canceled"];
 
-const DAY = 24 * 60 * 60 * 1000;
-
 export function simulatedSubscriptionEvent(options: {
   organizationId: string;
   organizationName: string;
@@ -31,13 +29,18 @@ export function simulatedSubscriptionEvent(options: {
     created_at: now,
     updated_at: now,
   };
+  // The cycle a subscription bought today would have: today (UTC) to the same day next month,
+  // the same for every simulation on one day, so repeated changes keep the period's usage.
+  const today = new Date(now);
+  const periodStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const periodEnd = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate());
   const item = {
     object: "commerce_subscription_item",
     id: `csubi_local_${plan}`,
     status,
     plan_period: "month",
-    period_start: now,
-    period_end: now + 30 * DAY,
+    period_start: periodStart,
+    period_end: periodEnd,
     ...(status === "past_due" ? { past_due_at: now } : {}),
     ...(status === "canceled" ? { canceled_at: now } : {}),
     plan: { id: `cplan_${plan}`, slug: plan, name: plan, is_default: plan === "free" },

@@ -19,6 +19,7 @@ import { Textarea } from "@parley/ui/components/textarea";
 import { useMutation } from "convex/react";
 import { useState, type FormEvent } from "react";
 
+import { isUpgradeError, UpgradePrompt } from "~/modules/billing/upgrade";
 import { ErrorIcon } from "~/modules/dashboard/icons";
 
 /** Longest article the backend takes (`MAX_SOURCE_CHARACTERS` in private/knowledgeBase.ts). */
@@ -32,7 +33,7 @@ export function AddArticleDialog({ onAdded }: { onAdded: (title: string) => void
   const [open, setOpen] = useState(false);
   const [article, setArticle] = useState(EMPTY);
   const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -48,7 +49,7 @@ export function AddArticleDialog({ onAdded }: { onAdded: (title: string) => void
       setArticle(EMPTY);
       setOpen(false);
     } catch (caught) {
-      setError(readAppError(caught).message);
+      setError(caught);
     } finally {
       setSaving(false);
     }
@@ -110,14 +111,17 @@ export function AddArticleDialog({ onAdded }: { onAdded: (title: string) => void
               Separate topics with blank lines.
             </p>
           </div>
-          {error && (
-            <Alert variant="destructive" role="alert">
-              <ErrorIcon />
-              <AlertDescription>
-                <p>{error}</p>
-              </AlertDescription>
-            </Alert>
-          )}
+          {error !== null &&
+            (isUpgradeError(error) ? (
+              <UpgradePrompt error={error} />
+            ) : (
+              <Alert variant="destructive" role="alert">
+                <ErrorIcon />
+                <AlertDescription>
+                  <p>{readAppError(error).message}</p>
+                </AlertDescription>
+              </Alert>
+            ))}
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => setOpen(false)}>
               Cancel

@@ -16,6 +16,7 @@ import { Label } from "@parley/ui/components/label";
 import { NativeSelect } from "@parley/ui/components/native-select";
 import { useState, type FormEvent } from "react";
 
+import { isUpgradeError, UpgradePrompt } from "~/modules/billing/upgrade";
 import { ErrorIcon } from "~/modules/dashboard/icons";
 
 import type { DirectoryUser, Role } from "./local-members";
@@ -35,13 +36,13 @@ export function AddMemberDialog({
   onAdd,
 }: {
   candidates: DirectoryUser[];
-  /** Does the work; throws with a message for the admin when it fails. */
+  /** Does the work; throws with a message for the admin (or the backend's plan refusal) when it fails. */
   onAdd: (member: NewMember) => Promise<void>;
 }) {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState(EMPTY);
   const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const isNew = form.who === NEW_USER;
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -57,7 +58,7 @@ export function AddMemberDialog({
       setForm(EMPTY);
       setOpen(false);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      setError(caught);
     } finally {
       setSaving(false);
     }
@@ -134,14 +135,21 @@ export function AddMemberDialog({
               <option value="admin">Admin: also manages settings and members</option>
             </NativeSelect>
           </div>
-          {error && (
-            <Alert variant="destructive" role="alert">
-              <ErrorIcon />
-              <AlertDescription>
-                <p>{error}</p>
-              </AlertDescription>
-            </Alert>
-          )}
+          {error !== null &&
+            (isUpgradeError(error) ? (
+              <UpgradePrompt error={error} />
+            ) : (
+              <Alert variant="destructive" role="alert">
+                <ErrorIcon />
+                <AlertDescription>
+                  <p>
+                    {error instanceof Error
+                      ? error.message
+                      : "Something went wrong. Please try again."}
+                  </p>
+                </AlertDescription>
+              </Alert>
+            ))}
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => setOpen(false)}>
               Cancel

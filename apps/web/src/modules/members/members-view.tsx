@@ -10,6 +10,7 @@ import { useMutation, useQuery } from "convex/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { authMode } from "~/env";
+import { isUpgradeError } from "~/modules/billing/upgrade";
 import { CheckIcon, ErrorIcon, InfoIcon } from "~/modules/dashboard/icons";
 import { EmptyState, LoadingState, PageHeader } from "~/modules/dashboard/states";
 import { useWorkspace } from "~/modules/workspace/workspace-context";
@@ -109,10 +110,20 @@ function LocalMembersView() {
   const add = async (member: NewMember) => {
     setError(null);
     const { user, role } = await localMembers.add(member);
+    try {
+      await mirrorAdd({ externalId: user.id, name: user.name, email: user.email, role });
+    } catch (caught) {
+      // The plan has no seat for them: undo the directory's half, and let the dialog prompt to upgrade.
+      if (isUpgradeError(caught)) {
+        await localMembers.remove(user.id);
+        throw caught;
+      }
+      await loadDirectory();
+      throw new Error(
+        `Saved, but the member list could not be updated (${messageOf(caught)}). Reload the page to catch up.`,
+      );
+    }
     await loadDirectory();
-    await mirror(() =>
-      mirrorAdd({ externalId: user.id, name: user.name, email: user.email, role }),
-    );
     setNotice(`Added ${user.name} as ${role}.`);
   };
 

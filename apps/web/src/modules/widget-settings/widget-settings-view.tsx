@@ -31,7 +31,7 @@ import {
   type ReactNode,
 } from "react";
 
-import { UpgradePrompt } from "~/modules/billing/upgrade";
+import { isUpgradeError, UpgradePrompt } from "~/modules/billing/upgrade";
 import { ErrorIcon, InfoIcon } from "~/modules/dashboard/icons";
 import { EmptyState, LoadingState, PageHeader } from "~/modules/dashboard/states";
 import { useReportUnsavedChanges } from "~/modules/dashboard/unsaved-changes";
@@ -415,16 +415,18 @@ function SettingsForm({ settings }: { settings: Doc<"widgetSettings"> }) {
             (dirty || state.kind === "error") && "sticky bottom-2 z-10",
           )}
         >
-          {state.kind === "error" && (
-            <Alert variant="destructive" role="alert">
-              <ErrorIcon />
-              <AlertTitle>Your changes were not saved</AlertTitle>
-              <AlertDescription>
-                <p data-testid="save-error">{state.message}</p>
-                <UpgradePrompt error={state.error} />
-              </AlertDescription>
-            </Alert>
-          )}
+          {state.kind === "error" &&
+            (isUpgradeError(state.error) ? (
+              <UpgradePrompt error={state.error} />
+            ) : (
+              <Alert variant="destructive" role="alert">
+                <ErrorIcon />
+                <AlertTitle>Your changes were not saved</AlertTitle>
+                <AlertDescription>
+                  <p data-testid="save-error">{state.message}</p>
+                </AlertDescription>
+              </Alert>
+            ))}
           <div className="flex flex-wrap items-center justify-between gap-3">
             <p role="status" className="text-sm text-muted-foreground">
               {state.kind === "saving" ? (
