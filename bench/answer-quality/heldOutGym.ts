@@ -82,7 +82,10 @@ If the app will not log you in, reset your password from the sign-in screen. The
     { question: "Is there a sign-up fee?", answer: MEMBERSHIP },
     { question: "Do you have student discounts?", answer: MEMBERSHIP },
     { question: "Can I use clubs in other cities with my plan?", answer: MEMBERSHIP },
-    { question: "I'm going travelling for two months, can I put my membership on hold?", answer: FREEZE },
+    {
+      question: "I'm going travelling for two months, can I put my membership on hold?",
+      answer: FREEZE,
+    },
     { question: "How do I quit my contract?", answer: FREEZE },
     { question: "Can I cancel early if I get injured?", answer: FREEZE },
     { question: "When can I reserve a spot in a spin class?", answer: CLASSES },
@@ -102,7 +105,10 @@ If the app will not log you in, reset your password from the sign-in screen. The
     { question: "What day of the month is my fee taken?", answer: PAYMENTS },
     { question: "Do I need to bring my own padlock?", answer: LOCKERS },
     { question: "Can I rent a towel?", answer: LOCKERS },
-    { question: "I left my headphones in the changing room, how long do you keep lost items?", answer: LOCKERS },
+    {
+      question: "I left my headphones in the changing room, how long do you keep lost items?",
+      answer: LOCKERS,
+    },
     { question: "Can I see how crowded the gym is before I go?", answer: APP },
     { question: "I forgot my app password", answer: APP },
     { question: "Does the app work on an old iPhone with iOS 14?", answer: APP },

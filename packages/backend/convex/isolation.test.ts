@@ -565,6 +565,81 @@ const cases: Record<string, (w: World) => Promise<void>> = {
     expect(JSON.stringify(result)).not.toContain("A's unanswered question");
   },
 
+  "private/knowledgeGaps:groups": async ({ t, conversationA }) => {
+    await t.mutation(internal.system.knowledgeGaps.record, {
+      conversationId: conversationA,
+      question: "A's unanswered question",
+    });
+    expect(
+      (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.groups, {})).groups,
+    ).toHaveLength(1);
+    const result = await asAdmin(t, "org_b").query(api.private.knowledgeGaps.groups, {});
+    expect(result.groups).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain("A's unanswered question");
+  },
+
+  "private/knowledgeGaps:resolve": async ({ t, conversationA, rowsOfA }) => {
+    await t.mutation(internal.system.knowledgeGaps.record, {
+      conversationId: conversationA,
+      question: "A's unanswered question",
+    });
+    const [group] = (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.groups, {})).groups;
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.knowledgeGaps.resolve, {
+          gapIds: group!.gapIds,
+          resolution: "dismissed",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/playground:ask": async ({ t, rowsOfA }) => {
+    const before = await rowsOfA();
+    const runId = await asOperator(t, "org_b").mutation(api.private.playground.ask, {
+      question: "What is A's refund policy?",
+    });
+    await t.finishAllScheduledFunctions(() => {});
+    expect(await rowsOfA()).toEqual(before);
+    // B's agent searched only B's (empty) knowledge base.
+    const run = await asOperator(t, "org_b").query(api.private.playground.get, { runId });
+    expect(run).toMatchObject({ abstained: true, passages: [] });
+  },
+
+  "private/playground:get": async ({ t }) => {
+    const runId = await asOperator(t, "org_a").mutation(api.private.playground.ask, {
+      question: "Refund policy?",
+    });
+    await t.finishAllScheduledFunctions(() => {});
+    expect(
+      await errorData(asOperator(t, "org_b").query(api.private.playground.get, { runId })),
+    ).toMatchObject({ code: "NOT_FOUND" });
+  },
+
+  "private/playground:list": async ({ t }) => {
+    await asOperator(t, "org_a").mutation(api.private.playground.ask, { question: "Refunds?" });
+    await t.finishAllScheduledFunctions(() => {});
+    expect((await asOperator(t, "org_b").query(api.private.playground.list, page)).page).toEqual(
+      [],
+    );
+  },
+
+  "private/playground:rate": async ({ t, rowsOfA }) => {
+    const runId = await asOperator(t, "org_a").mutation(api.private.playground.ask, {
+      question: "Refunds?",
+    });
+    await t.finishAllScheduledFunctions(() => {});
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        asAdmin(t, "org_b").mutation(api.private.playground.rate, { runId, rating: "bad" }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
   "private/knowledgeBase:addText": async ({ t, rowsOfA }) => {
     const before = await rowsOfA();
     await asAdmin(t, "org_b").mutation(api.private.knowledgeBase.addText, {

@@ -49,6 +49,12 @@ export const RATE_LIMITS = {
     capacity: 300,
     shards: 10,
   },
+  /**
+   * "Test your agent" questions, per organization: a team trying its agent,
+   * not a script. Kept out of the plan's AI-reply quota (they are no
+   * visitor's replies), so this is their cost guard.
+   */
+  playgroundQuestions: { kind: "token bucket", rate: 60, period: HOUR, capacity: 20 },
   /** AI replies per organization and 30 days, by plan (the cost guard). */
   aiReplies_free: {
     kind: "fixed window",
@@ -77,7 +83,8 @@ export type RateLimitName =
   | "createConversation"
   | "sendMessage"
   | "organizationMessages"
-  | "rateConversation";
+  | "rateConversation"
+  | "playgroundQuestions";
 
 /** Consume one unit of `name` for `key`, or throw RATE_LIMITED saying when to retry. */
 export async function enforceRateLimit(ctx: MutationCtx, name: RateLimitName, key: string) {

@@ -482,3 +482,23 @@ export function normalizeQuestion(question: string): string {
     .join(" ")
     .slice(0, 200);
 }
+
+/**
+ * Whether two questions, given as their `normalizedQuestion` keys, ask the
+ * same thing in other words: most of the shorter one's terms are in the
+ * longer one (overlap coefficient ≥ 2/3, terms matched as `hasTerm` does, so
+ * "deliveri" meets "deliv"). "Kayaks?" and "Do you sell kayaks?" are
+ * similar (one term of one); "pay by bitcoin" and "pay by card" share one
+ * of two: not. Keys without terms are never similar.
+ */
+export function similarQuestions(a: string, b: string): boolean {
+  const [short, long] = [a, b]
+    .map((key) => key.split(" ").filter(Boolean))
+    .sort((x, y) => x.length - y.length) as [string[], string[]];
+  if (short.length === 0) return false;
+  const longStems = new Set(long);
+  const shared = short.filter((term) => hasTerm(longStems, term)).length;
+  return shared / short.length >= MIN_QUESTION_OVERLAP;
+}
+
+const MIN_QUESTION_OVERLAP = 2 / 3;
