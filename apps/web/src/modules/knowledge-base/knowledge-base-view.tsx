@@ -5,6 +5,7 @@ import { Alert, AlertDescription } from "@parley/ui/components/alert";
 import { Badge } from "@parley/ui/components/badge";
 import { Button } from "@parley/ui/components/button";
 import { usePaginatedQuery } from "convex/react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 
 import { CheckIcon, InfoIcon } from "~/modules/dashboard/icons";
@@ -72,9 +73,21 @@ export function KnowledgeBaseView() {
     { initialNumItems: PAGE_SIZE },
   );
   const [notice, setNotice] = useState<string | null>(null);
+  // `?newArticle=<title>` (from Knowledge gaps) opens the editor with that title.
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const prefillTitle = searchParams.get("newArticle")?.slice(0, 200) || undefined;
 
   const addButton = isAdmin ? (
-    <AddArticleDialog onAdded={(title) => setNotice(`Added “${title}”.`)} />
+    <AddArticleDialog
+      key={prefillTitle ?? ""}
+      prefillTitle={prefillTitle}
+      onAdded={(title) => {
+        setNotice(`Added “${title}”.`);
+        if (prefillTitle) router.replace(pathname);
+      }}
+    />
   ) : null;
 
   return (
