@@ -50,7 +50,9 @@ describe("Test your agent and knowledge gaps", () => {
       await recordStreaming(admin);
 
       // A covered question: the answer streams in and cites the shipping passage, with scores.
-      await admin.getByLabel("Question").fill("How long does international delivery take?");
+      await admin
+        .getByRole("textbox", { name: "Question", exact: true })
+        .fill("How long does international delivery take?");
       await admin.getByRole("button", { name: "Ask", exact: true }).click();
       const answer = admin.getByTestId("playground-answer");
       const cited = admin.locator('[data-testid="passage"][data-cited="true"]');
@@ -76,7 +78,9 @@ describe("Test your agent and knowledge gaps", () => {
         .toBe("true");
 
       // An uncovered question: the agent says it does not know, and the page says why.
-      await admin.getByLabel("Question").fill("Do you sell kayaks and what do they cost?");
+      await admin
+        .getByRole("textbox", { name: "Question", exact: true })
+        .fill("Do you sell kayaks and what do they cost?");
       await admin.getByRole("button", { name: "Ask", exact: true }).click();
       const reason = admin.getByTestId("abstention-reason");
       await reason.waitFor({ timeout: 60_000 });

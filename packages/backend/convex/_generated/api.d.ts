@@ -75,6 +75,7 @@ import type * as system_members from "../system/members.js";
 import type * as system_messages from "../system/messages.js";
 import type * as system_organizations from "../system/organizations.js";
 import type * as system_playground from "../system/playground.js";
+import type * as system_playgroundRuns from "../system/playgroundRuns.js";
 import type * as system_storage from "../system/storage.js";
 import type * as system_suggestions from "../system/suggestions.js";
 import type * as system_typing from "../system/typing.js";
@@ -150,6 +151,7 @@ declare const fullApi: ApiFromModules<{
   "system/messages": typeof system_messages;
   "system/organizations": typeof system_organizations;
   "system/playground": typeof system_playground;
+  "system/playgroundRuns": typeof system_playgroundRuns;
   "system/storage": typeof system_storage;
   "system/suggestions": typeof system_suggestions;
   "system/typing": typeof system_typing;

@@ -9,78 +9,17 @@ import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
-import { internalAction, internalMutation, internalQuery } from "../_generated/server";
+import { internalAction } from "../_generated/server";
 import { abstentionReason, type KnowledgeHit } from "../lib/agent/localResponder";
 import { localResponder, modelResponder } from "../lib/agent/responders";
 import { DeltaWriter } from "../lib/agent/stream";
 import { env } from "../lib/env";
 import { searchKnowledgeBase, type RetrievedPassage } from "../lib/retrieval";
-import { vPlaygroundPassage, type PlaygroundPassage } from "../lib/validators";
-import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
+import type { PlaygroundPassage } from "../lib/validators";
 import { MAX_REPLY_CHARACTERS } from "./agent";
 
 /** How much of each retrieved passage the dashboard shows. */
 const PASSAGE_PREVIEW_CHARACTERS = 600;
-
-/** What the agent needs to answer a run, or null once it is no longer waiting. */
-export const input = internalQuery({
-  args: { runId: v.id("playgroundRuns") },
-  returns: v.union(
-    v.object({
-      organizationId: v.id("organizations"),
-      organizationName: v.string(),
-      agentName: v.string(),
-      question: v.string(),
-    }),
-    v.null(),
-  ),
-  handler: async (ctx, { runId }) => {
-    const run = await ctx.db.get("playgroundRuns", runId);
-    if (!run || run.status !== "answering" || run.answer) return null;
-    const organization = await ctx.db.get("organizations", run.organizationId);
-    const settings = await widgetSettingsOrDefaults(ctx, run.organizationId);
-    return {
-      organizationId: run.organizationId,
-      organizationName: organization?.name ?? "the company",
-      agentName: settings.agentName,
-      question: run.question,
-    };
-  },
-});
-
-export const appendDelta = internalMutation({
-  args: { runId: v.id("playgroundRuns"), delta: v.string() },
-  returns: v.null(),
-  handler: async (ctx, { runId, delta }) => {
-    const run = await ctx.db.get("playgroundRuns", runId);
-    if (run?.status === "answering") {
-      await ctx.db.patch("playgroundRuns", runId, { answer: run.answer + delta });
-    }
-    return null;
-  },
-});
-
-export const finish = internalMutation({
-  args: {
-    runId: v.id("playgroundRuns"),
-    status: v.union(v.literal("complete"), v.literal("failed")),
-    responder: v.union(v.literal("local"), v.literal("model")),
-    passages: v.array(vPlaygroundPassage),
-    abstained: v.boolean(),
-    abstentionReason: v.optional(v.string()),
-    answer: v.optional(v.string()),
-  },
-  returns: v.null(),
-  handler: async (ctx, { runId, answer, ...result }) => {
-    const run = await ctx.db.get("playgroundRuns", runId);
-    if (!run) return null;
-    await ctx.db.patch("playgroundRuns", runId, {
-      ...result,
-      ...(answer !== undefined ? { answer } : {}),
-    });
-    return null;
-  },
-});
 
 function toPassage(hit: RetrievedPassage, cited: boolean): PlaygroundPassage {
   return {
@@ -99,12 +38,12 @@ export const answer = internalAction({
   args: { runId: v.id("playgroundRuns") },
   returns: v.null(),
   handler: async (ctx, { runId }) => {
-    const run = await ctx.runQuery(internal.system.playground.input, { runId });
+    const run = await ctx.runQuery(internal.system.playgroundRuns.input, { runId });
     if (!run) return null;
     const model = env.openAi();
     const respond = model ? modelResponder(model) : localResponder(env.streamPacingMs());
     const writer = new DeltaWriter(async (delta) => {
-      await ctx.runMutation(internal.system.playground.appendDelta, { runId, delta });
+      await ctx.runMutation(internal.system.playgroundRuns.appendDelta, { runId, delta });
     }, MAX_REPLY_CHARACTERS);
     /** Every passage any search returned, in the order first seen. */
     const retrieved = new Map<Id<"knowledgeChunks">, RetrievedPassage>();
@@ -133,7 +72,7 @@ export const answer = internalAction({
       await writer.flush();
       const hits = [...retrieved.values()];
       const cited = new Set(result.sourceIds);
-      await ctx.runMutation(internal.system.playground.finish, {
+      await ctx.runMutation(internal.system.playgroundRuns.finish, {
         runId,
         status: "complete",
         responder,
@@ -149,7 +88,7 @@ export const answer = internalAction({
       });
     } catch (error) {
       console.error("playground answer failed", error);
-      await ctx.runMutation(internal.system.playground.finish, {
+      await ctx.runMutation(internal.system.playgroundRuns.finish, {
         runId,
         status: "failed",
         responder,
