@@ -10,6 +10,8 @@
  *   apart ("warranty"), one most use does not ("order" in a shop's help
  *   center). A term no passage uses gets the highest weight: it is what the
  *   question is about, and nothing in the knowledge base speaks of it.
+ * - An acronym-like term ("2fa", "pt") also matches the content words it
+ *   abbreviates ("two-factor authentication"), see `acronymCount`.
  * - Passages are ranked by Okapi BM25 (k1 = 1.2, b = 0.75) over their
  *   article title, section title and text.
  * - `coverage` is the share of the question's total IDF weight the passage
