@@ -11,9 +11,9 @@
  * Each help center gets its own organization.
  *
  * Goals: ≥ 95% answered right, ≥ 90% abstained. The development help center
- * (outdoorShop.ts) is what the method was calibrated on; the held-out one
- * (heldOut.ts) is evaluated with `--held-out`, only to check the method
- * generalises. Prints figures; asserts nothing.
+ * (outdoorShop.ts) is what the method was calibrated on; the held-out ones
+ * (heldOut.ts, heldOutGym.ts) are evaluated with `--held-out`, only to check
+ * the method generalises. Every question it gets wrong is printed (MISS). Prints figures; asserts nothing.
  */
 import { internal } from "@parley/backend/api";
 import { startLocalBackend } from "@parley/local-backend";
@@ -24,6 +24,7 @@ import { api } from "@parley/backend/api";
 import { localResponder } from "../../packages/backend/convex/lib/agent/responders";
 import type { KnowledgeHit } from "../../packages/backend/convex/lib/agent/localResponder";
 import { heldOut } from "./heldOut";
+import { heldOutGym } from "./heldOutGym";
 import { outdoorShop } from "./outdoorShop";
 import type { HelpCenter } from "./types";
 
@@ -31,7 +32,9 @@ const ADMIN_KEY = "answer-quality-bench";
 const verbose = process.argv.includes("--verbose");
 /** Print each search hit's coverage, BM25 score and term weights (+ matched, - not). */
 const explain = process.argv.includes("--explain");
-const helpCenters = process.argv.includes("--held-out") ? [outdoorShop, heldOut] : [outdoorShop];
+const helpCenters = process.argv.includes("--held-out")
+  ? [outdoorShop, heldOut, heldOutGym]
+  : [outdoorShop];
 
 /** ConvexHttpClient can call internal functions with an admin key; its types do not say so. */
 type AdminClient = ConvexHttpClient & {

@@ -305,6 +305,36 @@ const cases: Record<
     wrongType: () => ({ paginationOpts: { numItems: "ten", cursor: null } }),
     oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
   },
+  "private/knowledgeGaps:groups": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/knowledgeGaps:resolve": {
+    as: "admin",
+    wrongType: () => ({ gapIds: [], resolution: "deleted" }),
+    oversized: () => ({ gapIds: [long(3000)], resolution: "dismissed" }),
+  },
+  "private/playground:ask": {
+    as: "admin",
+    wrongType: () => ({ question: 42 }),
+    oversized: () => ({ question: long(501) }),
+  },
+  "private/playground:get": {
+    as: "admin",
+    wrongType: () => ({ runId: 5 }),
+    oversized: () => ({ runId: long(3000) }),
+  },
+  "private/playground:list": {
+    as: "admin",
+    wrongType: () => ({ paginationOpts: page, rating: "meh" }),
+    oversized: () => ({ paginationOpts: { numItems: 10, cursor: long(3000) } }),
+  },
+  "private/playground:rate": {
+    as: "admin",
+    wrongType: () => ({ runId: 5, rating: "good" }),
+    oversized: () => ({ runId: long(3000), rating: "good" }),
+  },
   "private/knowledgeBase:addText": {
     as: "admin",
     wrongType: () => ({ title: "Refunds", text: 5 }),

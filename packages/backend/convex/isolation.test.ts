@@ -93,6 +93,22 @@ async function twoOrganizations() {
   await asAdmin(t, "org_a").mutation(api.private.widgetSettings.setLogo, { storageId: logoA });
   const { members } = await asAdmin(t, "org_a").query(api.private.members.list, {});
   const membershipA = members.find((m) => m.role === "operator")!.membershipId;
+  // A's "Test your agent" run, written directly (no agent run in every test's setup).
+  const runA = await t.run(async (ctx) => {
+    const author = (await ctx.db.query("memberships").collect()).find(
+      (m) => m.organizationId === orgA._id,
+    )!;
+    return await ctx.db.insert("playgroundRuns", {
+      organizationId: orgA._id,
+      askedBy: author.userId,
+      question: "A's playground question",
+      answer: "A's playground answer",
+      status: "complete",
+      responder: "local",
+      passages: [],
+      abstained: false,
+    });
+  });
 
   const snapshot = () => snapshotTables(t);
   /** Every row of every table and every stored file, except B's own rows (which B may change). */
@@ -139,6 +155,7 @@ async function twoOrganizations() {
     cannedA,
     logoA,
     membershipA,
+    runA,
     snapshot,
     outsideB,
     idsOfA,
@@ -872,6 +889,106 @@ const cases: Record<string, Case> = {
       const result = await asAdmin(t, "org_b").query(api.private.knowledgeGaps.list, page);
       expect(result.page).toEqual([]);
       expect(JSON.stringify(result)).not.toContain("A's unanswered question");
+    },
+  },
+
+  "private/knowledgeGaps:groups": {
+    access: "member",
+    args: () => ({}),
+    otherOrganization: async ({ t, conversationA }) => {
+      await t.mutation(internal.system.knowledgeGaps.record, {
+        conversationId: conversationA,
+        question: "A's unanswered question",
+      });
+      expect(
+        (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.groups, {})).groups,
+      ).toHaveLength(1);
+      const result = await asAdmin(t, "org_b").query(api.private.knowledgeGaps.groups, {});
+      expect(result.groups).toEqual([]);
+      expect(JSON.stringify(result)).not.toContain("A's unanswered question");
+    },
+  },
+
+  "private/knowledgeGaps:resolve": {
+    access: "member",
+    args: () => ({ gapIds: [], resolution: "dismissed" }),
+    otherOrganization: async ({ t, conversationA, outsideB }) => {
+      await t.mutation(internal.system.knowledgeGaps.record, {
+        conversationId: conversationA,
+        question: "A's unanswered question",
+      });
+      const [group] = (await asAdmin(t, "org_a").query(api.private.knowledgeGaps.groups, {}))
+        .groups;
+      const before = await outsideB();
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.knowledgeGaps.resolve, {
+            gapIds: group!.gapIds,
+            resolution: "dismissed",
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/playground:ask": {
+    access: "member",
+    args: () => ({ question: "What is A's refund policy?" }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const before = await outsideB();
+      const runId = await asOperator(t, "org_b").mutation(api.private.playground.ask, {
+        question: "What is A's refund policy?",
+      });
+      await t.finishAllScheduledFunctions(() => {});
+      expect(await outsideB()).toEqual(before);
+      // B's agent searched only B's (empty) knowledge base.
+      const run = await asOperator(t, "org_b").query(api.private.playground.get, { runId });
+      expect(run).toMatchObject({ abstained: true, passages: [] });
+    },
+  },
+
+  "private/playground:get": {
+    access: "member",
+    args: (w) => ({ runId: w.runA }),
+    otherOrganization: async ({ t }) => {
+      const runId = await asOperator(t, "org_a").mutation(api.private.playground.ask, {
+        question: "Refund policy?",
+      });
+      await t.finishAllScheduledFunctions(() => {});
+      expect(
+        await errorData(asOperator(t, "org_b").query(api.private.playground.get, { runId })),
+      ).toMatchObject({ code: "NOT_FOUND" });
+    },
+  },
+
+  "private/playground:list": {
+    access: "member",
+    args: () => page,
+    otherOrganization: async ({ t }) => {
+      await asOperator(t, "org_a").mutation(api.private.playground.ask, { question: "Refunds?" });
+      await t.finishAllScheduledFunctions(() => {});
+      expect(
+        (await asOperator(t, "org_b").query(api.private.playground.list, page)).page,
+      ).toEqual([]);
+    },
+  },
+
+  "private/playground:rate": {
+    access: "member",
+    args: (w) => ({ runId: w.runA, rating: "bad" }),
+    otherOrganization: async ({ t, outsideB }) => {
+      const runId = await asOperator(t, "org_a").mutation(api.private.playground.ask, {
+        question: "Refunds?",
+      });
+      await t.finishAllScheduledFunctions(() => {});
+      const before = await outsideB();
+      expect(
+        await errorData(
+          asAdmin(t, "org_b").mutation(api.private.playground.rate, { runId, rating: "bad" }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+      expect(await outsideB()).toEqual(before);
     },
   },
 

@@ -13,7 +13,11 @@ import {
   vMessageRole,
   vMessageStatus,
   vNotificationKind,
+  vAnswerRating,
+  vGapResolution,
   vPlan,
+  vPlaygroundPassage,
+  vPlaygroundStatus,
   vPluginService,
   vPreChatFields,
   vSessionMetadata,
@@ -422,11 +426,43 @@ export default defineSchema({
     question: v.string(),
     /** The question's terms, stemmed, sorted and deduplicated: one key for rephrasings. */
     normalizedQuestion: v.string(),
+    /** Set when an admin dismissed the gap or added an article for it; open gaps have none. */
+    resolution: v.optional(vGapResolution),
   })
     // Kept beside the next one for its order: the dashboard lists gaps newest first.
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_organization_id", ["organizationId"])
-    .index("by_organization_id_and_normalized_question", ["organizationId", "normalizedQuestion"]),
+    .index("by_organization_id_and_normalized_question", ["organizationId", "normalizedQuestion"])
+    // Open gaps (resolution undefined), newest first, for the Knowledge gaps screen.
+    .index("by_organization_id_and_resolution", ["organizationId", "resolution"]),
+
+  /**
+   * Questions asked in "Test your agent". Kept apart from conversations on
+   * purpose: a playground question is no visitor's, so it never reaches the
+   * inbox, analytics, the AI-reply quota or the knowledge gaps.
+   */
+  playgroundRuns: defineTable({
+    organizationId: v.id("organizations"),
+    askedBy: v.id("users"),
+    question: v.string(),
+    /** The answer as it streams in. */
+    answer: v.string(),
+    status: vPlaygroundStatus,
+    /** Which brain answered: the local responder or the configured model. */
+    responder: v.union(v.literal("local"), v.literal("model")),
+    /** Every passage the agent's searches returned, best first. */
+    passages: v.array(vPlaygroundPassage),
+    /** The agent said it did not know. */
+    abstained: v.boolean(),
+    /** Why it abstained, in words an admin understands. */
+    abstentionReason: v.optional(v.string()),
+    rating: v.optional(vAnswerRating),
+    ratedBy: v.optional(v.id("users")),
+  })
+    // Newest first for the playground's history; the next one filters by rating.
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_organization_id", ["organizationId"])
+    .index("by_organization_id_and_rating", ["organizationId", "rating"]),
 
   /** Webhook deliveries already handled, so a retried delivery is applied once. */
   webhookEvents: defineTable({

@@ -23,7 +23,14 @@ export async function signIn(page: Page, member: DemoMember) {
 /** Go to a section of the dashboard through its navigation. */
 export async function openSection(
   page: Page,
-  section: "Overview" | "Knowledge base" | "Widget" | "Members" | "Billing",
+  section:
+    | "Overview"
+    | "Knowledge base"
+    | "Test your agent"
+    | "Knowledge gaps"
+    | "Widget"
+    | "Members"
+    | "Billing",
 ) {
   await page
     .getByRole("navigation", { name: "Dashboard" })

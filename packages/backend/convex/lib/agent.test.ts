@@ -2,6 +2,7 @@ import { describe, expect, test, vi } from "vitest";
 
 import { localReply, searchTerms } from "./agent/localResponder";
 import {
+  acronymCount,
   answers,
   bestSentences,
   hasTerm,
@@ -11,6 +12,7 @@ import {
   scorePassage,
   sectionTitles,
   sentenceSupport,
+  similarQuestions,
   stem,
   stems,
 } from "./relevance";
@@ -181,6 +183,32 @@ describe("lib/relevance", () => {
 
   test("rephrasings of a question share one normalized key", () => {
     expect(normalizeQuestion("How do I cancel my orders?")).toBe(normalizeQuestion("cancel order"));
+  });
+});
+
+describe("lib/relevance: acronyms and similar questions", () => {
+  test("an acronym matches the words it abbreviates, digits read as numbers, never filler words", () => {
+    const text = stems("Turn on two-factor authentication, or ask a personal trainer.");
+    expect(acronymCount(text, "2fa")).toBe(1);
+    expect(acronymCount(text, "pt")).toBe(1);
+    // A word with vowels is no acronym, and "to a few" is not "2af".
+    expect(acronymCount(text, "tap")).toBe(0);
+    expect(acronymCount(stems("Go to a few stores."), "2af")).toBe(0);
+  });
+
+  test("a question spelling out the article's term by its acronym is covered", () => {
+    const passage = stems("Security\nTurn on two-factor authentication under Settings.");
+    const terms = queryTerms("How do I enable 2FA?").map(({ term }) => ({ term, weight: 1 }));
+    const covered = scorePassage(terms, passage, passage.length);
+    expect(covered.matched).toContain("2fa");
+  });
+
+  test("similar questions share most of the shorter one's terms", () => {
+    const key = (q: string) => normalizeQuestion(q);
+    expect(similarQuestions(key("Kayaks?"), key("Do you sell kayaks?"))).toBe(true);
+    expect(similarQuestions(key("Can I pay by card?"), key("Can I pay with bitcoin?"))).toBe(false);
+    expect(similarQuestions(key("deliveries abroad"), key("Do you deliver abroad?"))).toBe(true);
+    expect(similarQuestions("", key("anything"))).toBe(false);
   });
 });
 

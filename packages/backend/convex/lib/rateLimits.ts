@@ -72,6 +72,12 @@ export const RATE_LIMITS = {
    * organization's budget (the per-hour and per-month budgets are in `lib/aiBudget.ts`).
    */
   aiRepliesPerSession: { kind: "fixed window", rate: 30, period: DAY },
+  /**
+   * "Test your agent" questions, per organization: a team trying its agent,
+   * not a script. Kept out of the plan's AI-reply quota (they are no
+   * visitor's replies), so this is their cost guard.
+   */
+  playgroundQuestions: { kind: "token bucket", rate: 60, period: HOUR, capacity: 20 },
   /** AI replies per organization and 30 days, by plan (the cost guard). */
   aiReplies_free: {
     kind: "fixed window",
@@ -103,7 +109,8 @@ export type RateLimitName =
   | "sendMessage"
   | "sendMessagePerAddress"
   | "organizationMessages"
-  | "rateConversation";
+  | "rateConversation"
+  | "playgroundQuestions";
 
 /** Limits keyed by a visitor session's id: their state goes when the session is deleted. */
 export const PER_SESSION_LIMITS = [

@@ -10,6 +10,8 @@
  *   apart ("warranty"), one most use does not ("order" in a shop's help
  *   center). A term no passage uses gets the highest weight: it is what the
  *   question is about, and nothing in the knowledge base speaks of it.
+ * - An acronym-like term ("2fa", "pt") also matches the content words it
+ *   abbreviates ("two-factor authentication"), see `acronymCount`.
  * - Passages are ranked by Okapi BM25 (k1 = 1.2, b = 0.75) over their
  *   article title, section title and text.
  * - `coverage` is the share of the question's total IDF weight the passage
@@ -220,6 +222,45 @@ export function hasTerm(documentStems: ReadonlySet<string>, term: string): boole
   return false;
 }
 
+/** The initial each digit stands for when spoken ("2FA" is "two-factor authentication"). */
+const DIGIT_INITIALS = "zottffssen";
+
+/**
+ * The initials an acronym-like term spells, or null: two to five letters
+ * and digits with a digit or no vowel ("2fa", "pt", "sms"), digits read as
+ * their English names' first letters. Ordinary short words have vowels.
+ */
+function acronymInitials(term: string): string | null {
+  if (!/^[a-z0-9]{2,5}$/.test(term) || !/[a-z]/.test(term)) return null;
+  if (!/\d/.test(term) && /[aeiouy]/.test(term)) return null;
+  return term.replace(/\d/g, (digit) => DIGIT_INITIALS[Number(digit)]!);
+}
+
+/**
+ * How many times `term`, read as an acronym, is spelled out by consecutive
+ * words of `orderedStems` ("2fa" by "two factor authent"): every word of
+ * the run must be a content word, so "tfa" is not "to a few".
+ */
+export function acronymCount(orderedStems: readonly string[], term: string): number {
+  const initials = acronymInitials(term);
+  if (!initials) return 0;
+  let count = 0;
+  for (let start = 0; start + initials.length <= orderedStems.length; start++) {
+    let spelled = true;
+    for (let offset = 0; offset < initials.length && spelled; offset++) {
+      const word = orderedStems[start + offset]!;
+      spelled = word[0] === initials[offset] && word.length > 1 && !isFiller(word);
+    }
+    if (spelled) count++;
+  }
+  return count;
+}
+
+/** Whether a text's stems contain `term`: `hasTerm`, or spelled out as an acronym. */
+function containsTerm(ordered: readonly string[], distinct: ReadonlySet<string>, term: string) {
+  return hasTerm(distinct, term) || acronymCount(ordered, term) > 0;
+}
+
 /** Stems of a text's words, fillers included (for term frequencies and lengths). */
 export function stems(text: string): string[] {
   return tokenize(text).map(stem);
@@ -263,7 +304,8 @@ function synonymPrefixes(term: string, prefix: string): string[] {
 export function queryTerms(question: string, max = 16): QueryTerm[] {
   const seen = new Map<string, QueryTerm & { length: number; index: number }>();
   for (const word of tokenize(question)) {
-    if (isFiller(word)) continue;
+    // An irregular form of a filler is a filler too: "taken", "gone", "known".
+    if (isFiller(word) || isFiller(IRREGULAR.get(word) ?? word)) continue;
     const term = stem(word);
     if (term.length < 2 || seen.has(term)) continue;
     const prefix = GROUP_WORDS.has(term)
@@ -351,7 +393,7 @@ export function scorePassage(
     if (n === 0 && hasTerm(distinct, term)) {
       for (const [other, times] of frequency) if (hasTerm(new Set([other]), term)) n += times;
     }
-    return n;
+    return n > 0 ? n : acronymCount(documentStems, term);
   };
   const norm = 1 - B + (B * documentStems.length) / Math.max(averageLength, 1);
   let score = 0;
@@ -393,11 +435,12 @@ function splitSentences(passage: string): string[] {
  * are strong.
  */
 export function sentenceSupport(passage: string, context: string, terms: WeightedTerm[]): number {
-  const shared = new Set(stems(context));
+  const shared = stems(context);
   let best = 0;
   for (const sentence of splitSentences(passage)) {
-    const found = new Set([...shared, ...stems(sentence)]);
-    best = Math.max(best, terms.filter(({ term }) => hasTerm(found, term)).length);
+    const ordered = [...shared, ...stems(sentence)];
+    const found = new Set(ordered);
+    best = Math.max(best, terms.filter(({ term }) => containsTerm(ordered, found, term)).length);
   }
   return best;
 }
@@ -426,8 +469,9 @@ export function bestSentences(passage: string, terms: WeightedTerm[], max = 3): 
   if (sentences.length === 0) return passage.trim();
   const weights = new Map(terms.map(({ term, weight }) => [term, weight]));
   const sentenceTerms = sentences.map((sentence) => {
-    const found = new Set(stems(sentence));
-    return terms.filter(({ term }) => hasTerm(found, term)).map(({ term }) => term);
+    const ordered = stems(sentence);
+    const found = new Set(ordered);
+    return terms.filter(({ term }) => containsTerm(ordered, found, term)).map(({ term }) => term);
   });
   const chosen = new Set<number>();
   const covered = new Set<string>();
@@ -482,3 +526,23 @@ export function normalizeQuestion(question: string): string {
     .join(" ")
     .slice(0, 200);
 }
+
+/**
+ * Whether two questions, given as their `normalizedQuestion` keys, ask the
+ * same thing in other words: most of the shorter one's terms are in the
+ * longer one (overlap coefficient ≥ 2/3, terms matched as `hasTerm` does, so
+ * "deliveri" meets "deliv"). "Kayaks?" and "Do you sell kayaks?" are
+ * similar (one term of one); "pay by bitcoin" and "pay by card" share one
+ * of two: not. Keys without terms are never similar.
+ */
+export function similarQuestions(a: string, b: string): boolean {
+  const [short, long] = [a, b]
+    .map((key) => key.split(" ").filter(Boolean))
+    .sort((x, y) => x.length - y.length) as [string[], string[]];
+  if (short.length === 0) return false;
+  const longStems = new Set(long);
+  const shared = short.filter((term) => hasTerm(longStems, term)).length;
+  return shared / short.length >= MIN_QUESTION_OVERLAP;
+}
+
+const MIN_QUESTION_OVERLAP = 2 / 3;

@@ -164,6 +164,38 @@ export type KnowledgeSourceStatus = Infer<typeof vKnowledgeSourceStatus>;
 export const vUploadPurpose = v.union(v.literal("knowledgeFile"), v.literal("widgetLogo"));
 export type UploadPurpose = Infer<typeof vUploadPurpose>;
 
+/** A playground answer's progress (see `private/playground`). */
+export const vPlaygroundStatus = v.union(
+  v.literal("answering"),
+  v.literal("complete"),
+  v.literal("failed"),
+);
+
+/** An admin's verdict on a playground answer. */
+export const vAnswerRating = v.union(v.literal("good"), v.literal("bad"));
+export type AnswerRating = Infer<typeof vAnswerRating>;
+
+/** One passage the playground's search returned, as the dashboard shows it. */
+export const vPlaygroundPassage = v.object({
+  sourceId: v.id("knowledgeSources"),
+  title: v.string(),
+  section: v.optional(v.string()),
+  /** The passage's text, cut to a preview. */
+  text: v.string(),
+  /** Okapi BM25 of the passage for the question (absent for a semantic-only hit). */
+  score: v.optional(v.number()),
+  /** Share (0–1) of the question's IDF weight the passage holds. */
+  coverage: v.optional(v.number()),
+  /** The question's terms, with whether the passage holds them. */
+  terms: v.array(v.object({ term: v.string(), weight: v.number(), matched: v.boolean() })),
+  /** Whether the answer cites this passage's article. */
+  cited: v.boolean(),
+});
+export type PlaygroundPassage = Infer<typeof vPlaygroundPassage>;
+
+/** What became of a knowledge gap: dismissed (not worth an article) or resolved (one was added). */
+export const vGapResolution = v.union(v.literal("dismissed"), v.literal("resolved"));
+
 /** What a dashboard notification is about. */
 export const vNotificationKind = v.union(
   v.literal("conversation.escalated"),

@@ -6,7 +6,16 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-import { BookIcon, CardIcon, HomeIcon, InboxIcon, UsersIcon, WidgetIcon } from "./icons";
+import {
+  BookIcon,
+  CardIcon,
+  FlaskIcon,
+  HomeIcon,
+  InboxIcon,
+  QuestionIcon,
+  UsersIcon,
+  WidgetIcon,
+} from "./icons";
 import { useGuardedLink } from "./unsaved-changes";
 
 type NavItem = { label: string; icon: ReactNode } & (
@@ -18,6 +27,8 @@ const NAV_ITEMS: NavItem[] = [
   { label: "Overview", href: "/", icon: <HomeIcon /> },
   { label: "Conversations", href: "/conversations", icon: <InboxIcon /> },
   { label: "Knowledge base", href: "/knowledge-base", icon: <BookIcon /> },
+  { label: "Test your agent", href: "/playground", icon: <FlaskIcon /> },
+  { label: "Knowledge gaps", href: "/knowledge-gaps", icon: <QuestionIcon /> },
   { label: "Widget", href: "/widget", icon: <WidgetIcon /> },
   { label: "Members", href: "/members", icon: <UsersIcon /> },
   { label: "Billing", href: "/billing", icon: <CardIcon /> },

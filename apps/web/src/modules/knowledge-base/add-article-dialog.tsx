@@ -27,11 +27,21 @@ const MAX_TEXT = 100_000;
 
 const EMPTY = { title: "", text: "", url: "" };
 
-/** Add a text article to the knowledge base. Admins only (the backend checks too). */
-export function AddArticleDialog({ onAdded }: { onAdded: (title: string) => void }) {
+/**
+ * Add a text article to the knowledge base. Admins only (the backend checks
+ * too). `prefillTitle` opens it at once with that title, e.g. a visitor's
+ * unanswered question from the Knowledge gaps screen.
+ */
+export function AddArticleDialog({
+  onAdded,
+  prefillTitle,
+}: {
+  onAdded: (title: string) => void;
+  prefillTitle?: string;
+}) {
   const addText = useMutation(api.private.knowledgeBase.addText);
-  const [open, setOpen] = useState(false);
-  const [article, setArticle] = useState(EMPTY);
+  const [open, setOpen] = useState(Boolean(prefillTitle));
+  const [article, setArticle] = useState(prefillTitle ? { ...EMPTY, title: prefillTitle } : EMPTY);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
 

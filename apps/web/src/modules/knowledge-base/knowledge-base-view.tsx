@@ -7,6 +7,7 @@ import { Button } from "@parley/ui/components/button";
 import { readAppError } from "@parley/backend/errors";
 import { useMutation, usePaginatedQuery } from "convex/react";
 import { RefreshCw } from "lucide-react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 
 import { CheckIcon, InfoIcon } from "~/modules/dashboard/icons";
@@ -135,11 +136,23 @@ export function KnowledgeBaseView() {
     { initialNumItems: PAGE_SIZE },
   );
   const [notice, setNotice] = useState<string | null>(null);
+  // `?newArticle=<title>` (from Knowledge gaps) opens the editor with that title.
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const prefillTitle = searchParams.get("newArticle")?.slice(0, 200) || undefined;
 
   const addButton = isAdmin ? (
     <div className="flex flex-wrap gap-2">
       <AddUrlDialog onAdded={setNotice} />
-      <AddArticleDialog onAdded={(title) => setNotice(`Added “${title}”.`)} />
+      <AddArticleDialog
+        key={prefillTitle ?? ""}
+        prefillTitle={prefillTitle}
+        onAdded={(title) => {
+          setNotice(`Added “${title}”.`);
+          if (prefillTitle) router.replace(pathname);
+        }}
+      />
     </div>
   ) : null;
 

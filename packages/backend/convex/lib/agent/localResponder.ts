@@ -9,7 +9,14 @@
  * model, no network, same UI path.
  */
 
-import { answers, bestSentences, queryTerms, sentenceSupport } from "../relevance";
+import {
+  answers,
+  bestSentences,
+  MIN_COVERAGE,
+  MIN_FOCUSED_COVERAGE,
+  queryTerms,
+  sentenceSupport,
+} from "../relevance";
 
 /** How well a passage answers the query it was found for (see `system/knowledgeBase.search`). */
 export type PassageRelevance = {
@@ -92,4 +99,30 @@ export function localReply(question: string, hits: KnowledgeHit[], agentName: st
     sourceIds: [best.sourceId],
     ...(best.section ? { sections: { [best.sourceId]: best.section } } : {}),
   });
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * Why the local responder did not answer from `hits`, in words an admin can
+ * act on ("Test your agent" shows it): which passage came closest, how much
+ * of the question it covered against what an answer needs, and which of the
+ * question's distinctive terms no passage held.
+ */
+export function abstentionReason(hits: KnowledgeHit[]): string {
+  const best = hits[0];
+  if (!best) return "No passage in the knowledge base contains any of the question's terms.";
+  const name = best.section ? `${best.title} › ${best.section}` : best.title;
+  if (!best.relevance) return `The closest passage, “${name}”, was not judged to answer it.`;
+  const missing = best.relevance.terms
+    .filter((term) => !term.matched)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 4)
+    .map((term) => `“${term.term}”`);
+  return (
+    `The closest passage, “${name}”, holds ${percent(best.relevance.coverage)} of the question's ` +
+    `weighted terms; an answer needs ${percent(MIN_COVERAGE)} (or ${percent(MIN_FOCUSED_COVERAGE)} ` +
+    `with two of them in one sentence).` +
+    (missing.length > 0 ? ` Not found in it: ${missing.join(", ")}.` : "")
+  );
 }
