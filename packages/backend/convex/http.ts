@@ -153,6 +153,9 @@ http.route({
       if (error instanceof ConvexError) return errorResponse(readAppError(error));
       throw error;
     }
+  }),
+});
+
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "POST, OPTIONS",

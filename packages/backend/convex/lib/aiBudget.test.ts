@@ -6,7 +6,7 @@ import type { Id } from "../_generated/dataModel";
 import { BUDGET_MESSAGES, WARNING_SHARE } from "./aiBudget";
 import { PLANS } from "./plans";
 import { RATE_LIMITS } from "./rateLimits";
-import { periodOf } from "./usage";
+import { calendarMonth } from "./usage";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -68,7 +68,7 @@ async function setMonthlyReplies(t: Test, organizationId: Id<"organizations">, a
   await t.run(async (ctx) => {
     await ctx.db.insert("usage", {
       organizationId,
-      period: periodOf(Date.now()),
+      period: calendarMonth(Date.now()).key,
       conversations: 0,
       aiReplies,
       voiceMinutes: 0,

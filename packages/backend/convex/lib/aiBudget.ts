@@ -17,7 +17,7 @@ import type { MutationCtx } from "../_generated/server";
 import { notify } from "./notifications";
 import { PLANS } from "./plans";
 import { rateLimiter } from "./rateLimits";
-import { periodOf } from "./usage";
+import { periodFor } from "./usage";
 import type { Plan } from "./validators";
 
 /** The share of a budget after which the team is told it is nearly used. */
@@ -98,7 +98,7 @@ export async function warnIfNearlyUsed(
       });
     }
   }
-  const period = periodOf(now);
+  const period = (await periodFor(ctx, organizationId, now)).key;
   if (nearlyUsed(used.repliesThisPeriod, limits.aiRepliesPerMonth)) {
     if (row.warnedPeriod !== period) {
       await ctx.db.patch("aiBudgets", row._id, { warnedPeriod: period });

@@ -197,6 +197,7 @@ export const TABLE_RULES: TableRules = {
   knowledgeChunks: organizationOwned,
   knowledgeStats: organizationOwned,
   uploads: organizationOwned,
+  playgroundRuns: organizationOwned,
   // A visitor reaches their own session only (and never creates one: `widgetMutation` does).
   contactSessions: everyAccess(
     async (scope, doc: Owned & { _id?: Id<"contactSessions"> }) =>

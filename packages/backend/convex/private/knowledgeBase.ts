@@ -1,4 +1,4 @@
-import { currentPlan, requireQuota } from "../lib/plans";
+import { currentPlan, PLANS, requireQuota } from "../lib/plans";
 import { recordUsage, usageOf } from "../lib/usage";
 import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";

@@ -140,7 +140,7 @@ export const store = internalMutation({
     try {
       requireQuota(
         plan,
-        PLANS[plan].knowledgeBaseCharacters,
+        "knowledgeBaseCharacters",
         usage.knowledgeBaseCharacters - previousCharacters,
         characters,
         "characters of knowledge-base text",

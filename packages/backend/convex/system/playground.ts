@@ -42,7 +42,8 @@ export const answer = internalAction({
     if (!run) return null;
     const model = env.openAi();
     const respond = model ? modelResponder(model) : localResponder(env.streamPacingMs());
-    const writer = new DeltaWriter(async (delta) => {
+    // Runs are one row each, written in order: the delta's sequence number is not needed.
+    const writer = new DeltaWriter(async (_seq, delta) => {
       await ctx.runMutation(internal.system.playgroundRuns.appendDelta, { runId, delta });
     }, MAX_REPLY_CHARACTERS);
     /** Every passage any search returned, in the order first seen. */
