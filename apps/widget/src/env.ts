@@ -39,7 +39,10 @@ const convexUrl = optionalUrl("NEXT_PUBLIC_CONVEX_URL", process.env.NEXT_PUBLIC_
  * Convex cloud, the deployment URL with `.convex.cloud` read as `.convex.site`.
  */
 function siteUrl(): string | undefined {
-  const explicit = optionalUrl("NEXT_PUBLIC_CONVEX_SITE_URL", process.env.NEXT_PUBLIC_CONVEX_SITE_URL);
+  const explicit = optionalUrl(
+    "NEXT_PUBLIC_CONVEX_SITE_URL",
+    process.env.NEXT_PUBLIC_CONVEX_SITE_URL,
+  );
   if (explicit) return explicit;
   if (convexUrl && /\.convex\.cloud$/.test(new URL(convexUrl).hostname)) {
     return convexUrl.replace(/\.convex\.cloud(?=$|[:/])/, ".convex.site");

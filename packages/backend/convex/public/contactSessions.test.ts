@@ -76,7 +76,7 @@ describe("POST /widget/sessions", () => {
     const create = async (args: { name?: string; email?: string }) => {
       const response = await postSession(t, { organizationId: "org_a", metadata, ...args });
       expect(response.status).toBe(400);
-      return await response.json();
+      return (await response.json()) as unknown;
     };
     expect(await create({ email: "a@b.co" })).toEqual({
       code: "INVALID_INPUT",
@@ -191,12 +191,11 @@ describe("POST /widget/sessions", () => {
     for (let session = 0; session < 12 && !error; session++) {
       const { sessionToken } = await startSession(t, { organizationId: "org_a" }, address);
       for (let i = 0; i < 5 && !error; i++) {
-        try {
-          await t.mutation(api.public.conversations.create, { sessionToken });
-          created++;
-        } catch (caught) {
-          error = await errorData(Promise.reject(caught));
-        }
+        const attempt = t.mutation(api.public.conversations.create, { sessionToken });
+        await attempt.then(
+          () => created++,
+          async () => (error = await errorData(attempt)),
+        );
       }
     }
     expect(created).toBe(RATE_LIMITS.createConversationPerAddress.capacity);

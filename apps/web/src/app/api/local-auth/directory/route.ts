@@ -1,10 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import {
-  handleDirectoryErrors,
-  jsonBody,
-  localProviderFor,
-} from "~/modules/auth/local/provider";
+import { handleDirectoryErrors, jsonBody, localProviderFor } from "~/modules/auth/local/provider";
 
 /** Everyone the local sign-in page can offer. */
 export async function GET(request: NextRequest) {
