@@ -10,6 +10,13 @@
  * signature is a 400 and nothing is written; an event type Parley does not
  * handle is a 200, logged and ignored; a known event is applied once per
  * `svix-id` by `system/clerkWebhooks.apply`.
+ *
+ * `POST /vapi/server-messages`: Vapi's server messages for an organization's
+ * assistant. Authenticated by the organization's own credential token
+ * (`Authorization: Bearer …`, or `X-Vapi-Secret`), looked up by its SHA-256:
+ * anything else is a 401 and nothing is written. A message is acknowledged
+ * at once (Vapi waits only briefly and sends `end-of-call-report` once) and
+ * applied by the scheduled `system/vapiMessages.apply`.
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { httpRouter } from "convex/server";
@@ -18,6 +25,8 @@ import { internal } from "./_generated/api";
 import { httpAction } from "./_generated/server";
 import { isKnownEvent, toChange } from "./lib/clerkEvents";
 import { env } from "./lib/env";
+import { hashToken } from "./lib/tokens";
+import { parseServerMessage } from "./lib/vapiMessages";
 
 export const CLERK_WEBHOOK_PATH = "/webhooks/clerk";
 
@@ -53,6 +62,43 @@ http.route({
     });
     console.log(`Clerk webhook ${svixId} (${event.type}): ${outcome}`);
     return new Response(null, { status: 200 });
+  }),
+});
+
+export const VAPI_SERVER_MESSAGES_PATH = "/vapi/server-messages";
+
+/** The credential token Vapi sends: a bearer token, or the legacy `X-Vapi-Secret` header. */
+function vapiToken(request: Request): string | null {
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearer ?? request.headers.get("x-vapi-secret")?.trim();
+  return token && token.length <= 256 ? token : null;
+}
+
+http.route({
+  path: VAPI_SERVER_MESSAGES_PATH,
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const token = vapiToken(request);
+    const organizationId = token
+      ? await ctx.runQuery(internal.system.vapiMessages.organizationForSecret, {
+          secretHash: await hashToken(token),
+        })
+      : null;
+    if (!organizationId) return new Response("Unauthorized", { status: 401 });
+    let body: unknown;
+    try {
+      body = await request.json();
+    } catch {
+      return new Response("Invalid JSON", { status: 400 });
+    }
+    const message = parseServerMessage(body);
+    if (message) {
+      await ctx.scheduler.runAfter(0, internal.system.vapiMessages.apply, {
+        organizationId,
+        message,
+      });
+    }
+    return Response.json({});
   }),
 });
 

@@ -45,6 +45,7 @@ import type * as lib_typing from "../lib/typing.js";
 import type * as lib_usage from "../lib/usage.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as lib_vapiApi from "../lib/vapiApi.js";
+import type * as lib_vapiMessages from "../lib/vapiMessages.js";
 import type * as lib_voice from "../lib/voice.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
 import type * as private_billing from "../private/billing.js";
@@ -82,6 +83,7 @@ import type * as system_storage from "../system/storage.js";
 import type * as system_suggestions from "../system/suggestions.js";
 import type * as system_typing from "../system/typing.js";
 import type * as system_vapi from "../system/vapi.js";
+import type * as system_vapiMessages from "../system/vapiMessages.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -124,6 +126,7 @@ declare const fullApi: ApiFromModules<{
   "lib/usage": typeof lib_usage;
   "lib/validators": typeof lib_validators;
   "lib/vapiApi": typeof lib_vapiApi;
+  "lib/vapiMessages": typeof lib_vapiMessages;
   "lib/voice": typeof lib_voice;
   "lib/widgetDefaults": typeof lib_widgetDefaults;
   "private/billing": typeof private_billing;
@@ -161,6 +164,7 @@ declare const fullApi: ApiFromModules<{
   "system/suggestions": typeof system_suggestions;
   "system/typing": typeof system_typing;
   "system/vapi": typeof system_vapi;
+  "system/vapiMessages": typeof system_vapiMessages;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,
