@@ -9,6 +9,9 @@ export default defineConfig({
     // Convex sets this on every deployment (upload URLs point at it); the local backend does too.
     env: { CONVEX_SITE_URL: "https://parley-test.convex.site" },
     include: ["convex/**/*.test.ts", "scripts/**/*.test.ts"],
+    // A file's first test also loads every function module (the Vapi server SDK is large);
+    // on a shared 2-core machine that alone can pass vitest's 5 s default.
+    testTimeout: 30_000,
     ...reporting("backend"),
   },
 });

@@ -27,6 +27,12 @@
  * `{ storageId }` like Convex's own upload URLs, or `{ code, message }`.
  * Any origin may call it (CORS `*`): the ticket is the credential, no
  * cookie is involved.
+ * `POST /vapi/server-messages`: Vapi's server messages for an organization's
+ * assistant. Authenticated by the organization's own credential token
+ * (`Authorization: Bearer …`, or `X-Vapi-Secret`), looked up by its SHA-256:
+ * anything else is a 401 and nothing is written. A message is acknowledged
+ * at once (Vapi waits only briefly and sends `end-of-call-report` once) and
+ * applied by the scheduled `system/vapiMessages.apply`.
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { httpRouter } from "convex/server";
@@ -41,6 +47,8 @@ import { env } from "./lib/env";
 import { readAppError, type AppErrorData, type ErrorCode } from "./lib/errors";
 import { vNewSession } from "./lib/validators";
 import { UPLOAD_PATH } from "./lib/uploads";
+import { hashToken } from "./lib/tokens";
+import { parseServerMessage } from "./lib/vapiMessages";
 
 export const CLERK_WEBHOOK_PATH = "/webhooks/clerk";
 export const VISITOR_SESSIONS_PATH = "/widget/sessions";
@@ -230,6 +238,43 @@ http.route({
       return uploadError(403, "FORBIDDEN", "This upload link is not valid any more. Try again.");
     }
     return Response.json({ storageId }, { headers: CORS });
+  }),
+});
+
+export const VAPI_SERVER_MESSAGES_PATH = "/vapi/server-messages";
+
+/** The credential token Vapi sends: a bearer token, or the legacy `X-Vapi-Secret` header. */
+function vapiToken(request: Request): string | null {
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearer ?? request.headers.get("x-vapi-secret")?.trim();
+  return token && token.length <= 256 ? token : null;
+}
+
+http.route({
+  path: VAPI_SERVER_MESSAGES_PATH,
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const token = vapiToken(request);
+    const organizationId = token
+      ? await ctx.runQuery(internal.system.vapiMessages.organizationForSecret, {
+          secretHash: await hashToken(token),
+        })
+      : null;
+    if (!organizationId) return new Response("Unauthorized", { status: 401 });
+    let body: unknown;
+    try {
+      body = await request.json();
+    } catch {
+      return new Response("Invalid JSON", { status: 400 });
+    }
+    const message = parseServerMessage(body);
+    if (message) {
+      await ctx.scheduler.runAfter(0, internal.system.vapiMessages.apply, {
+        organizationId,
+        message,
+      });
+    }
+    return Response.json({});
   }),
 });
 

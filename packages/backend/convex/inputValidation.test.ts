@@ -15,7 +15,7 @@ import {
   setup,
   snapshotTables,
 } from "../test/setup";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 
 async function world() {
   const t = setup();
@@ -27,7 +27,13 @@ async function world() {
     shortcut: "refund",
     body: "We refund.",
   });
-  return { t, sessionToken, conversationId, cannedId };
+  const storageId = await t.run(async (ctx) => ctx.storage.store(new Blob(["# FAQ"])));
+  await t.mutation(internal.system.knowledgeGaps.record, {
+    conversationId,
+    question: "Do you sell kayaks?",
+  });
+  const gapId = await t.run(async (ctx) => (await ctx.db.query("knowledgeGaps").first())!._id);
+  return { t, sessionToken, conversationId, cannedId, storageId, gapId };
 }
 type World = Awaited<ReturnType<typeof world>>;
 type Args = Record<string, unknown>;
@@ -95,6 +101,35 @@ const cases: Record<
     as: "anonymous",
     wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 7 }),
     oversized: ({ conversationId }) => ({ sessionToken: long(1000), conversationId }),
+  },
+  "public/voice:config": {
+    as: "anonymous",
+    wrongType: () => ({ sessionToken: 42 }),
+    oversized: () => ({ sessionToken: long(200) }),
+  },
+  "public/voice:attachCall": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({ sessionToken, conversationId, callId: 7 }),
+    oversized: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      callId: long(101),
+    }),
+  },
+  "private/vapi:get": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: NO_STRING_ARGUMENT,
+  },
+  "private/vapi:connect": {
+    as: "admin",
+    wrongType: () => ({ publicKey: 1, privateKey: "key" }),
+    oversized: () => ({ publicKey: "public", privateKey: long(201) }),
+  },
+  "private/vapi:disconnect": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/organizations:bootstrap": {
     as: "admin",
@@ -198,7 +233,7 @@ const cases: Record<
   "private/messages:streaming": {
     as: "admin",
     wrongType: () => ({ conversationId: 12 }),
-    oversized: () => ({ conversationId: long(3000) }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/messages:send": {
     as: "admin",
@@ -308,12 +343,12 @@ const cases: Record<
   "private/knowledgeGaps:groups": {
     as: "admin",
     wrongType: () => ({ organizationId: 1 }),
-    oversized: () => ({ organizationId: long(10_000) }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/knowledgeGaps:resolve": {
     as: "admin",
     wrongType: () => ({ gapIds: [], resolution: "deleted" }),
-    oversized: () => ({ gapIds: [long(3000)], resolution: "dismissed" }),
+    oversized: ({ gapId }) => ({ gapIds: Array.from({ length: 51 }, () => gapId), resolution: "dismissed" }),
   },
   "private/playground:ask": {
     as: "admin",
@@ -323,7 +358,7 @@ const cases: Record<
   "private/playground:get": {
     as: "admin",
     wrongType: () => ({ runId: 5 }),
-    oversized: () => ({ runId: long(3000) }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/playground:list": {
     as: "admin",
@@ -333,7 +368,7 @@ const cases: Record<
   "private/playground:rate": {
     as: "admin",
     wrongType: () => ({ runId: 5, rating: "good" }),
-    oversized: () => ({ runId: long(3000), rating: "good" }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/knowledgeBase:addText": {
     as: "admin",
@@ -348,7 +383,7 @@ const cases: Record<
   "private/knowledgeBase:addFile": {
     as: "admin",
     wrongType: () => ({ storageId: 5 }),
-    oversized: () => ({ storageId: long(3000) }),
+    oversized: ({ storageId }) => ({ storageId, title: long(201) }),
   },
   "private/knowledgeBase:addUrl": {
     as: "admin",
@@ -358,7 +393,7 @@ const cases: Record<
   "private/knowledgeBase:reindex": {
     as: "admin",
     wrongType: () => ({ sourceId: 5 }),
-    oversized: () => ({ sourceId: long(3000) }),
+    oversized: NO_STRING_ARGUMENT,
   },
   "private/knowledgeBase:remove": {
     as: "admin",
@@ -432,8 +467,11 @@ async function argumentFields(name: string): Promise<[string, string][]> {
     { exportArgs: () => string }
   >;
   type Json = { type: string; value?: Json | Json[] | Record<string, { fieldType: Json }> };
+  // Nested unions are flattened: union(union(literal,literal),null) is union(literal,literal,null).
+  const leaves = (json: Json): string[] =>
+    json.type === "union" ? (json.value as Json[]).flatMap(leaves) : [json.type];
   const typeOf = (json: Json): string =>
-    json.type === "union" ? `union(${(json.value as Json[]).map(typeOf).join(",")})` : json.type;
+    json.type === "union" ? `union(${leaves(json).join(",")})` : json.type;
   const args = JSON.parse(module[exportName]!.exportArgs()) as Json;
   return Object.entries(args.value as Record<string, { fieldType: Json }>).map(
     ([field, { fieldType }]) => [field, typeOf(fieldType)],

@@ -24,7 +24,7 @@
  * session (visitors: INVALID_SESSION), and as B with A's ids (refused or
  * answered without any of A's ids, nothing outside B changed).
  */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
 import {
   asAdmin,
@@ -37,6 +37,8 @@ import {
   setup,
   snapshotTables,
 } from "../test/setup";
+import { startVapiServer } from "../test/vapiServer";
+import { enableVoice, seedVapi, useSecretsKey } from "../test/voice";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { generateToken, hashToken } from "./lib/tokens";
@@ -1188,6 +1190,104 @@ const cases: Record<string, Case> = {
         conversations: conversationsOfB,
         seats: 2,
       });
+    },
+  },
+
+  "public/voice:config": {
+    access: "visitor",
+    args: (w) => ({ sessionToken: w.visitorA }),
+    otherOrganization: async ({ t, visitorB }) => {
+      // A calls through Vapi; B's visitor learns nothing of A's keys, assistant or number.
+      useSecretsKey();
+      await enableVoice(t, "org_a");
+      await enableVoice(t, "org_b");
+      await seedVapi(t, "org_a", {
+        publicKey: "public-key-of-a",
+        privateKey: "private-key-of-a",
+        assistantId: "assistant-of-a",
+        phoneNumber: { id: "pn_a", number: "+14155550100" },
+      });
+      const config = await t.query(api.public.voice.config, { sessionToken: visitorB });
+      expect(config).toEqual({ provider: "browser", vapi: null, phoneNumber: null });
+    },
+  },
+
+  "public/voice:attachCall": {
+    access: "visitor",
+    args: (w) => ({ sessionToken: w.visitorA, conversationId: w.conversationA, callId: "call_x" }),
+    otherOrganization: async ({ t, visitorA, visitorB, outsideB }) => {
+      await enableVoice(t, "org_a");
+      const callOfA = await t.mutation(api.public.conversations.create, {
+        sessionToken: visitorA,
+        channel: "voice",
+      });
+      await t.mutation(api.public.voice.attachCall, {
+        sessionToken: visitorA,
+        conversationId: callOfA,
+        callId: "call_of_a",
+      });
+      const before = await outsideB();
+      expect(
+        await errorData(
+          t.mutation(api.public.voice.attachCall, {
+            sessionToken: visitorB,
+            conversationId: callOfA,
+            callId: "call_of_b",
+          }),
+        ),
+      ).toMatchObject({ code: "NOT_FOUND" });
+      expect(await outsideB()).toEqual(before);
+    },
+  },
+
+  "private/vapi:get": {
+    access: "member",
+    args: () => ({}),
+    otherOrganization: async ({ t }) => {
+      useSecretsKey();
+      await seedVapi(t, "org_a", {
+        publicKey: "public-key-of-a",
+        privateKey: "private-key-of-a",
+        assistantId: "assistant-of-a",
+      });
+      const status = await asAdmin(t, "org_b").query(api.private.vapi.get, {});
+      expect(status).toMatchObject({ connected: false, assistant: null, publicKeyHint: null });
+    },
+  },
+
+  "private/vapi:connect": {
+    access: "member",
+    args: () => ({ publicKey: "public-key", privateKey: "private-key" }),
+    otherOrganization: async ({ t, outsideB }) => {
+      useSecretsKey();
+      const vapi = await startVapiServer();
+      try {
+        vi.stubEnv("VAPI_API_URL", vapi.url);
+        const before = await outsideB();
+        await asAdmin(t, "org_b").action(api.private.vapi.connect, {
+          publicKey: vapi.publicKey,
+          privateKey: vapi.privateKey,
+        });
+        expect(await outsideB()).toEqual(before);
+        expect(await asAdmin(t, "org_a").query(api.private.vapi.get, {})).toMatchObject({
+          connected: false,
+        });
+      } finally {
+        await vapi.close();
+        vi.unstubAllEnvs();
+      }
+    },
+  },
+
+  "private/vapi:disconnect": {
+    access: "member",
+    args: () => ({}),
+    otherOrganization: async ({ t, outsideB }) => {
+      useSecretsKey();
+      await seedVapi(t, "org_a", { publicKey: "public-key-of-a", privateKey: "private-key-of-a" });
+      const before = await outsideB();
+      await asAdmin(t, "org_b").mutation(api.private.vapi.disconnect, {});
+      expect(await outsideB()).toEqual(before);
     },
   },
 

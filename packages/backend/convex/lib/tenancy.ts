@@ -198,6 +198,8 @@ export const TABLE_RULES: TableRules = {
   knowledgeStats: organizationOwned,
   uploads: organizationOwned,
   playgroundRuns: organizationOwned,
+  vapiSettings: organizationOwned,
+  voiceCalls: conversationOwned,
   // A visitor reaches their own session only (and never creates one: `widgetMutation` does).
   contactSessions: everyAccess(
     async (scope, doc: Owned & { _id?: Id<"contactSessions"> }) =>

@@ -38,11 +38,17 @@ async function subscribe(
 }
 
 /** A conversation whose visitor writes, and the agent opens its reply, `replies` times. */
-async function askAgent(t: Test, orgId: string, replies: number) {
+async function newConversation(t: Test, orgId: string) {
   const sessionToken = await createVisitor(t, orgId);
-  const conversationId = await t.mutation(api.public.conversations.create, { sessionToken });
+  return await t.mutation(api.public.conversations.create, { sessionToken });
+}
+
+async function askAgent(t: Test, orgId: string, replies: number) {
+  let conversationId = await newConversation(t, orgId);
   const started = [];
   for (let i = 0; i < replies; i++) {
+    // A new visitor every 20 replies: one session's own AI budget (lib/aiBudget.ts) is smaller.
+    if (i > 0 && i % 20 === 0) conversationId = await newConversation(t, orgId);
     const messageId = await t.run(async (ctx) => {
       const conversation = (await ctx.db.get("conversations", conversationId))!;
       return await ctx.db.insert("messages", {

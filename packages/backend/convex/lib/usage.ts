@@ -231,9 +231,7 @@ export function shardShare(limit: number, shard: number): number {
 /**
  * Room for one more AI reply in the period's quota, or null when the
  * period's replies have reached the plan's limit; `count()` then records the
- * reply, and `periodReplies` the period's replies so far (estimated from one
- * shard on the common path: good enough for "nearly used" warnings, never for
- * the quota itself). A shard with room in its share is the whole check (one row read and
+ * reply. A shard with room in its share is the whole check (one row read and
  * written); when it has none, every shard is read and the reply goes to one
  * that has, so the quota is exact. After a downgrade within a period, shards
  * can hold more than the smaller plan's share, and the period may end a
@@ -244,30 +242,24 @@ export async function aiReplyRoom(
   organizationId: Id<"organizations">,
   plan: Plan,
   now = Date.now(),
-): Promise<{ count: () => Promise<void>; periodReplies: number } | null> {
+): Promise<{ count: () => Promise<void> } | null> {
   const limit = PLANS[plan].aiRepliesPerMonth;
   const { key } = await periodFor(ctx, organizationId, now);
-  const count = (shard: number, row: Doc<"usage"> | null, periodReplies: number) => ({
+  const count = (shard: number, row: Doc<"usage"> | null) => ({
     count: () => addToShard(ctx, organizationId, key, shard, row, "aiReplies", 1),
-    periodReplies,
   });
   const shard = randomShard();
   const row = await shardRow(ctx, organizationId, key, shard);
-  // The period's replies so far: estimated from this shard (replies spread evenly over the
-  // shards), so the common path reads one row; exact on the slow path below.
-  if ((row?.aiReplies ?? 0) < shardShare(limit, shard)) {
-    return count(shard, row, (row?.aiReplies ?? 0) * USAGE_SHARDS);
-  }
+  if ((row?.aiReplies ?? 0) < shardShare(limit, shard)) return count(shard, row);
   const rows = await periodRows(ctx, organizationId, key);
-  const total = rows.reduce((sum, r) => sum + r.aiReplies, 0);
-  if (total >= limit) return null;
+  if (rows.reduce((sum, r) => sum + r.aiReplies, 0) >= limit) return null;
   const byShard = new Map(rows.map((r) => [r.shard, r]));
   const roomy = Array.from({ length: USAGE_SHARDS }, (_, i) => i).find(
     (i) => (byShard.get(i)?.aiReplies ?? 0) < shardShare(limit, i),
   );
   // No shard has room in its share only when a row from before sharding holds part of the total.
   const target = roomy ?? shard;
-  return count(target, byShard.get(target) ?? null, total);
+  return count(target, byShard.get(target) ?? null);
 }
 
 export type Usage = Pick<Doc<"usage">, Meter> & {

@@ -333,6 +333,12 @@ describe("internal notes", () => {
       "public/typing:get": () => t.query(api.public.typing.get, conversationArgs),
       "public/typing:set": () =>
         t.mutation(api.public.typing.set, { ...conversationArgs, typing: true }),
+      "public/voice:config": () => t.query(api.public.voice.config, tokenArgs),
+      // A chat conversation: refused (calls link only to voice conversations); the error is scanned too.
+      "public/voice:attachCall": () =>
+        t
+          .mutation(api.public.voice.attachCall, { ...conversationArgs, callId: "call_1" })
+          .catch((error: unknown) => String(error)),
     };
     const publicFunctions = (await clientFunctions()).filter((f) => f.name.startsWith("public/"));
     expect(publicFunctions.map((f) => f.name).sort()).toEqual(

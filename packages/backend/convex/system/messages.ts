@@ -9,7 +9,7 @@ import { audit } from "../lib/audit";
 import { addMessage, changeStatus, escalate, preview } from "../lib/conversations";
 import { currentPlan } from "../lib/plans";
 import { rateLimiter } from "../lib/rateLimits";
-import { aiReplyRoom } from "../lib/usage";
+import { aiReplyRoom, usageOf } from "../lib/usage";
 import { isTranscriptRole, vTranscriptRole } from "../lib/validators";
 import { widgetSettingsOrDefaults } from "../lib/widgetDefaults";
 
@@ -81,9 +81,11 @@ export const startReply = internalMutation({
       status: "streaming",
     });
     await room.count();
+    // The exact period total (every shard): the hourly budget row is written by every
+    // reply anyway, so this read adds no contention that row does not already have.
     await warnIfNearlyUsed(ctx, conversation.organizationId, plan, {
       repliesThisHour: budget.repliesThisHour,
-      repliesThisPeriod: room.periodReplies + 1,
+      repliesThisPeriod: (await usageOf(ctx, conversation.organizationId)).aiReplies,
     });
     await ctx.scheduler.runAfter(REPLY_TIMEOUT_MS, internal.system.messages.abandonReply, {
       messageId: replyId,
