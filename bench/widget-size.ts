@@ -200,9 +200,10 @@ const chunksWith = (marker: string) =>
   allChunks.filter((file) => read(file).toString("utf8").includes(marker));
 const onDemand: [string, string[]][] = [
   ["voice screen (opening it)", chunksWith(VOICE_SCREEN_MARKER)],
-  ["Vapi web SDK + Daily (pressing Start call)", [
-    ...new Set([...chunksWith(VAPI_MARKER), ...chunksWith(DAILY_MARKER)]),
-  ]],
+  [
+    "Vapi web SDK + Daily (pressing Start call)",
+    [...new Set([...chunksWith(VAPI_MARKER), ...chunksWith(DAILY_MARKER)])],
+  ],
 ];
 for (const [label, files] of onDemand) {
   if (files.length === 0) {

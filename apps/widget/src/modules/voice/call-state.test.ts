@@ -77,14 +77,7 @@ describe("call state", () => {
 
   test("each failure has its own message, and a message of its own wins", () => {
     const messages = (
-      [
-        "microphone-denied",
-        "microphone-missing",
-        "network",
-        "refused",
-        "busy",
-        "unknown",
-      ] as const
+      ["microphone-denied", "microphone-missing", "network", "refused", "busy", "unknown"] as const
     ).map((kind) => describeCallError({ kind }, "Ava"));
     expect(new Set(messages).size).toBe(messages.length);
     expect(describeCallError({ kind: "busy" }, "Ava")).toMatch(/All lines are busy/);

@@ -5,22 +5,11 @@
  */
 
 export type CallStatus =
-  | "idle"
-  | "connecting"
-  | "listening"
-  | "speaking"
-  | "muted"
-  | "ended"
-  | "failed";
+  "idle" | "connecting" | "listening" | "speaking" | "muted" | "ended" | "failed";
 
 /** Why a call could not go on; each has its own message (see `describeCallError`). */
 export type CallErrorKind =
-  | "microphone-denied"
-  | "microphone-missing"
-  | "network"
-  | "refused"
-  | "busy"
-  | "unknown";
+  "microphone-denied" | "microphone-missing" | "network" | "refused" | "busy" | "unknown";
 
 /** `detail` adds what the engine said; `message`, when set, replaces the kind's own wording. */
 export type CallError = { kind: CallErrorKind; detail?: string; message?: string };
@@ -82,9 +71,10 @@ export function callReducer(state: CallState, event: CallEvent): CallState {
       return {
         ...state,
         muted: event.muted,
-        status: state.status === "speaking" || state.status === "connecting"
-          ? state.status
-          : resting(event.muted),
+        status:
+          state.status === "speaking" || state.status === "connecting"
+            ? state.status
+            : resting(event.muted),
       };
     case "transcript": {
       const { role, text, final } = event;

@@ -35,8 +35,8 @@ export function CallEntry({
   return (
     <section aria-label="Voice call" className="flex flex-1 flex-col justify-center gap-3 p-6">
       <p className="text-center text-sm">
-        Talk with {agentName}: your browser will ask to use the microphone, so that {agentName}{" "}
-        can hear your questions. Answers are spoken aloud and written here.
+        Talk with {agentName}: your browser will ask to use the microphone, so that {agentName} can
+        hear your questions. Answers are spoken aloud and written here.
       </p>
       <Button onClick={onStart}>Start call</Button>
       <Button variant="outline" onClick={onChat}>

@@ -69,7 +69,11 @@ function bodyOf(
         : "";
   const statusCode = typeof body.statusCode === "number" ? body.statusCode : undefined;
   if (!message && statusCode === undefined) return null;
-  return { statusCode, message, concurrencyBlocked: body.subscriptionLimits?.concurrencyBlocked === true };
+  return {
+    statusCode,
+    message,
+    concurrencyBlocked: body.subscriptionLimits?.concurrencyBlocked === true,
+  };
 }
 
 const BUSY = /concurren|lines? (are )?busy|too many (active |concurrent )?calls/i;
