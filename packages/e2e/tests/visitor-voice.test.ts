@@ -132,6 +132,15 @@ describe("a visitor talks to the agent with the browser's speech", () => {
     // After the call, the visitor lands on its transcript.
     await widget.getByRole("textbox", { name: "Message" }).waitFor();
     await widget.locator('[data-role="visitor"]', { hasText: QUESTION }).waitFor();
+    // In the visitor's conversation list, the call is marked as one.
+    await widget.getByRole("button", { name: "Back", exact: true }).click();
+    await widget.getByRole("button", { name: "Your conversations", exact: true }).click();
+    await widget
+      .getByRole("list", { name: "Your conversations" })
+      .getByRole("listitem")
+      .first()
+      .getByText(/^Voice call ·/)
+      .waitFor();
 
     const inbox = (await callAsMember("operator", "query", "private/conversations:list", {
       paginationOpts: { numItems: 10, cursor: null },
