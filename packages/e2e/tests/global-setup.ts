@@ -3,7 +3,6 @@
  * free ports, a throwaway data directory, stopped at the end. Test files get
  * its URLs through `inject("stack")`.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,12 +16,6 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..",
 export type StackInfo = {
   urls: { backend: string; site: string; web: string; widget: string; demo: string };
   organizationId: string;
-  /**
-   * The port the stack's backend (and so the widget) expects Vapi's REST API on
-   * (`VAPI_API_URL`): a test that needs Vapi serves its loopback Vapi there
-   * (see visitor-voice-vapi.test.ts); nothing listens on it otherwise.
-   */
-  vapiPort: number;
 };
 
 declare module "vitest" {
@@ -33,11 +26,6 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "parley-e2e-"));
-  // The stack's backend inherits this process's environment: Vapi's API on loopback, and a
-  // throwaway key for the secrets (Vapi keys) it encrypts at rest.
-  const vapiPort = await freePort();
-  process.env.VAPI_API_URL = `http://127.0.0.1:${vapiPort}`;
-  process.env.PARLEY_SECRETS_KEY ??= randomBytes(32).toString("base64");
   const output: string[] = [];
   try {
     const stack = await startStack({
@@ -55,11 +43,7 @@ export default async function setup(project: TestProject) {
       // Kept for failure reports; a passing run stays quiet.
       log: (line) => output.push(line),
     });
-    project.provide("stack", {
-      urls: stack.urls,
-      organizationId: stack.demo.organizationId,
-      vapiPort,
-    });
+    project.provide("stack", { urls: stack.urls, organizationId: stack.demo.organizationId });
     return async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });

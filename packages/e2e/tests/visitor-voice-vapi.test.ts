@@ -1,8 +1,8 @@
 /**
  * Journey: a visitor calls an organization that connected Vapi. The stack's
  * backend talks to a loopback server speaking Vapi's REST API
- * (packages/backend/test/vapiServer.ts, served on the port the stack was
- * given as VAPI_API_URL), and so does the widget's real `@vapi-ai/web` SDK:
+ * (packages/backend/test/vapiServer.ts, started by global-setup.ts as
+ * VAPI_API_URL), and so does the widget's real `@vapi-ai/web` SDK:
  * `new Vapi(publicKey, apiBaseUrl)` → `POST /call/web`.
  *
  * What cannot be tested here: a call that connects. After `POST /call/web`
@@ -13,55 +13,28 @@
  * request it makes, a refused call and the concurrency limit ("all lines
  * busy"), each with a way back to chat; and the phone number's contact line.
  */
-import { createServer, type Server } from "node:http";
+import type { Page, Request, Response } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 
-import type { Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-
-import { startVapiServer, type VapiServer } from "../../backend/test/vapiServer";
 import { callAsMember, simulatePlan } from "./dashboard";
 import { FAKE_MICROPHONE, usePages } from "./harness";
 
 const stack = inject("stack");
-const PHONE = "+14155550123";
 const newPage = usePages(FAKE_MICROPHONE);
+/** The number the admin picks from the account's Vapi numbers, shown to visitors. */
+const PHONE = stack.vapi.phoneNumbers[0]!;
 
-let vapi: VapiServer;
-let relay: Server;
-
-/**
- * Serve the loopback Vapi on the port the stack's backend was started with:
- * a relay to this file's own server, whose behaviour the tests can switch.
- */
-async function serveVapiOnStackPort(target: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).filter(
-          (entry): entry is [string, string] => typeof entry[1] === "string",
-        ),
-      );
-      delete headers.host;
-      delete headers["content-length"];
-      fetch(`${target}${req.url ?? "/"}`, {
-        method: req.method,
-        headers,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-      })
-        .then(async (answer) => {
-          res.writeHead(answer.status, Object.fromEntries(answer.headers));
-          res.end(Buffer.from(await answer.arrayBuffer()));
-        })
-        .catch((error: unknown) => {
-          res.writeHead(502);
-          res.end(String(error));
-        });
-    });
+/** Switch the loopback Vapi's failure modes (its test-only control route). */
+async function vapiBehaviour(behaviour: {
+  failure?: { status: number; message: string } | null;
+  concurrencyLimitReached?: boolean;
+}) {
+  const response = await fetch(`${stack.vapi.url}/__test/behaviour`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(behaviour),
   });
-  await new Promise<void>((resolve) => server.listen(stack.vapiPort, "127.0.0.1", resolve));
-  return server;
+  if (!response.ok) throw new Error(`the loopback Vapi refused: ${await response.text()}`);
 }
 
 /** Text only the Vapi web SDK (its REST client's default URL) and Daily's SDK contain. */
@@ -104,14 +77,18 @@ async function openVoice(page: Page) {
   return widget;
 }
 
-const callRequests = () => vapi.requests.filter((request) => request.path === "/call/web");
+/** The calls the page asked Vapi for, as the browser sent them. */
+function watchCallRequests(page: Page) {
+  const calls: Request[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url() === `${stack.vapi.url}/call/web`) {
+      calls.push(request);
+    }
+  });
+  return calls;
+}
 
 beforeAll(async () => {
-  vapi = await startVapiServer({
-    assistants: [{ name: "Support line" }],
-    phoneNumbers: [PHONE],
-  });
-  relay = await serveVapiOnStackPort(vapi.url);
   await simulatePlan("pro");
   // The plan change is applied by the webhook's mutation; switching voice on follows it.
   for (let attempt = 1; ; attempt++) {
@@ -126,41 +103,44 @@ beforeAll(async () => {
     }
   }
   await callAsMember("admin", "action", "private/vapi:connect", {
-    publicKey: vapi.publicKey,
-    privateKey: vapi.privateKey,
+    publicKey: stack.vapi.publicKey,
+    privateKey: stack.vapi.privateKey,
   });
   await useVapiAssistantAndNumber();
 });
 
+afterEach(async () => {
+  await vapiBehaviour({ failure: null, concurrencyLimitReached: false });
+});
+
 afterAll(async () => {
-  await callAsMember("admin", "mutation", "private/vapi:disconnect", {}).catch(() => {});
+  await callAsMember("admin", "mutation", "private/vapi:disconnect", {});
   await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: false });
   await simulatePlan("free");
-  await new Promise((resolve) => relay?.close(resolve));
-  await vapi?.close();
 });
 
 describe("a visitor calls through Vapi", () => {
   test("the Vapi SDK loads only on Start call; Vapi's concurrency limit shows 'all lines busy' and the way back to chat", async () => {
     const page = await newPage();
     const scripts = watchScripts(page);
+    const calls = watchCallRequests(page);
     const widget = await openVoice(page);
     await widget.getByRole("button", { name: "Start call", exact: true }).waitFor();
     // The chat and the voice screen are loaded, and none of their scripts is the SDK.
     expect(scripts.count()).toBeGreaterThan(0);
     expect(await scripts.withSdk()).toEqual([]);
-    expect(callRequests()).toHaveLength(0);
+    expect(calls).toHaveLength(0);
     const before = scripts.count();
 
-    vapi.behaviour.concurrencyLimitReached = true;
+    await vapiBehaviour({ concurrencyLimitReached: true });
     await widget.getByRole("button", { name: "Start call", exact: true }).click();
     await widget.getByText(/All lines are busy right now/).waitFor();
     // The SDK was fetched on the click, and it asked Vapi for the call.
     expect((await scripts.withSdk(before)).length).toBeGreaterThan(0);
-    const [request] = callRequests();
-    expect(request?.authorization).toBe(`Bearer ${vapi.publicKey}`);
-    expect(request?.body).toMatchObject({
-      assistantId: [...vapi.assistants.keys()][0],
+    expect(calls).toHaveLength(1);
+    expect(await calls[0]!.headerValue("authorization")).toBe(`Bearer ${stack.vapi.publicKey}`);
+    expect(calls[0]!.postDataJSON()).toMatchObject({
+      assistantId: expect.any(String),
       assistantOverrides: { metadata: { parleyConversationId: expect.any(String) } },
     });
 
@@ -169,17 +149,12 @@ describe("a visitor calls through Vapi", () => {
   });
 
   test("a call Vapi refuses says so and leads back to chat", async () => {
-    vapi.behaviour.concurrencyLimitReached = false;
     const page = await newPage();
     const widget = await openVoice(page);
     // Vapi answers this account's calls with an error (e.g. a revoked key).
-    vapi.behaviour.failure = { status: 401, message: "Invalid Key." };
-    try {
-      await widget.getByRole("button", { name: "Start call", exact: true }).click();
-      await widget.getByText(/The call could not be started \(Invalid Key\.\)/).waitFor();
-    } finally {
-      vapi.behaviour.failure = null;
-    }
+    await vapiBehaviour({ failure: { status: 401, message: "Invalid Key." } });
+    await widget.getByRole("button", { name: "Start call", exact: true }).click();
+    await widget.getByText(/The call could not be started \(Invalid Key\.\)/).waitFor();
     await widget.getByRole("button", { name: "Continue in chat", exact: true }).click();
     await widget.getByRole("textbox", { name: "Message" }).waitFor();
   });
@@ -189,7 +164,7 @@ describe("a visitor calls through Vapi", () => {
     const widget = await openVoice(page);
     const contact = widget.getByRole("region", { name: "Call us by phone" });
     const link = contact.getByRole("link", { name: PHONE });
-    expect(await link.getAttribute("href")).toBe(`tel:${PHONE}`);
+    expect(await link.getAttribute("href")).toBe(`tel:${PHONE.replace(/[^+\d]/g, "")}`);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], {
       origin: stack.urls.widget,
     });
