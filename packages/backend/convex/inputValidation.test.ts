@@ -81,6 +81,35 @@ const cases: Record<
     wrongType: ({ sessionToken }) => ({ sessionToken, conversationId: 7 }),
     oversized: ({ conversationId }) => ({ sessionToken: long(1000), conversationId }),
   },
+  "public/voice:config": {
+    as: "anonymous",
+    wrongType: () => ({ sessionToken: 42 }),
+    oversized: () => ({ sessionToken: long(200) }),
+  },
+  "public/voice:attachCall": {
+    as: "anonymous",
+    wrongType: ({ sessionToken, conversationId }) => ({ sessionToken, conversationId, callId: 7 }),
+    oversized: ({ sessionToken, conversationId }) => ({
+      sessionToken,
+      conversationId,
+      callId: long(101),
+    }),
+  },
+  "private/vapi:get": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
+  "private/vapi:connect": {
+    as: "admin",
+    wrongType: () => ({ publicKey: 1, privateKey: "key" }),
+    oversized: () => ({ publicKey: "public", privateKey: long(201) }),
+  },
+  "private/vapi:disconnect": {
+    as: "admin",
+    wrongType: () => ({ organizationId: 1 }),
+    oversized: () => ({ organizationId: long(10_000) }),
+  },
   "private/organizations:bootstrap": {
     as: "admin",
     wrongType: () => ({ name: 5 }),

@@ -6,7 +6,7 @@
  * The list of functions is discovered at test time; a function without a
  * case here fails the first test, so new functions cannot skip this.
  */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 
 import {
   asAdmin,
@@ -18,6 +18,8 @@ import {
   setup,
   snapshotTables,
 } from "../test/setup";
+import { startVapiServer } from "../test/vapiServer";
+import { enableVoice, seedVapi, useSecretsKey } from "../test/voice";
 import { api, internal } from "./_generated/api";
 
 /** Two organizations, each with members, a visitor and a conversation. */
@@ -672,6 +674,84 @@ const cases: Record<string, (w: World) => Promise<void>> = {
       conversations: conversationsOfB,
       seats: 2,
     });
+  },
+
+  "public/voice:config": async ({ t, visitorB }) => {
+    // A calls through Vapi; B's visitor learns nothing of A's keys, assistant or number.
+    useSecretsKey();
+    await enableVoice(t, "org_a");
+    await enableVoice(t, "org_b");
+    await seedVapi(t, "org_a", {
+      publicKey: "public-key-of-a",
+      privateKey: "private-key-of-a",
+      assistantId: "assistant-of-a",
+      phoneNumber: { id: "pn_a", number: "+14155550100" },
+    });
+    const config = await t.query(api.public.voice.config, { sessionToken: visitorB });
+    expect(config).toEqual({ provider: "browser", vapi: null, phoneNumber: null });
+  },
+
+  "public/voice:attachCall": async ({ t, visitorA, visitorB, rowsOfA }) => {
+    await enableVoice(t, "org_a");
+    const callOfA = await t.mutation(api.public.conversations.create, {
+      sessionToken: visitorA,
+      channel: "voice",
+    });
+    await t.mutation(api.public.voice.attachCall, {
+      sessionToken: visitorA,
+      conversationId: callOfA,
+      callId: "call_of_a",
+    });
+    const before = await rowsOfA();
+    expect(
+      await errorData(
+        t.mutation(api.public.voice.attachCall, {
+          sessionToken: visitorB,
+          conversationId: callOfA,
+          callId: "call_of_b",
+        }),
+      ),
+    ).toMatchObject({ code: "NOT_FOUND" });
+    expect(await rowsOfA()).toEqual(before);
+  },
+
+  "private/vapi:get": async ({ t }) => {
+    useSecretsKey();
+    await seedVapi(t, "org_a", {
+      publicKey: "public-key-of-a",
+      privateKey: "private-key-of-a",
+      assistantId: "assistant-of-a",
+    });
+    const status = await asAdmin(t, "org_b").query(api.private.vapi.get, {});
+    expect(status).toMatchObject({ connected: false, assistant: null, publicKeyHint: null });
+  },
+
+  "private/vapi:connect": async ({ t, rowsOfA }) => {
+    useSecretsKey();
+    const vapi = await startVapiServer();
+    try {
+      vi.stubEnv("VAPI_API_URL", vapi.url);
+      const before = await rowsOfA();
+      await asAdmin(t, "org_b").action(api.private.vapi.connect, {
+        publicKey: vapi.publicKey,
+        privateKey: vapi.privateKey,
+      });
+      expect(await rowsOfA()).toEqual(before);
+      expect(await asAdmin(t, "org_a").query(api.private.vapi.get, {})).toMatchObject({
+        connected: false,
+      });
+    } finally {
+      await vapi.close();
+      vi.unstubAllEnvs();
+    }
+  },
+
+  "private/vapi:disconnect": async ({ t, rowsOfA }) => {
+    useSecretsKey();
+    await seedVapi(t, "org_a", { publicKey: "public-key-of-a", privateKey: "private-key-of-a" });
+    const before = await rowsOfA();
+    await asAdmin(t, "org_b").mutation(api.private.vapi.disconnect, {});
+    expect(await rowsOfA()).toEqual(before);
   },
 
   "private/onboarding:get": async ({ t }) => {

@@ -18,6 +18,9 @@ import {
   vPreChatFields,
   vSessionMetadata,
   vSubscriptionStatus,
+  vVapiAssistantMode,
+  vVapiVoice,
+  vVoiceCallStatus,
   vWebhookSource,
   vWidgetPosition,
 } from "./lib/validators";
@@ -118,16 +121,68 @@ export default defineSchema({
     .index("by_organization_id", ["organizationId"])
     .index("by_logo_storage_id", ["logoStorageId"]),
 
-  /** Third-party integrations. Secrets are AES-GCM encrypted and never returned by a query. */
+  /**
+   * Third-party integrations. Secrets are AES-256-GCM encrypted
+   * (`lib/secrets.ts`, bound to the organization and service) and never
+   * returned by any function.
+   */
   plugins: defineTable({
     organizationId: v.id("organizations"),
     service: vPluginService,
     secretCiphertext: v.string(),
     secretIv: v.string(),
+    /** Fingerprint of the PARLEY_SECRETS_KEY that encrypted the secret (rotation). */
+    secretKeyId: v.string(),
     /** Non-secret settings safe to show in the dashboard (e.g. a public key). */
     publicConfig: v.optional(v.record(v.string(), v.string())),
     updatedAt: v.number(),
   }).index("by_organization_id_and_service", ["organizationId", "service"]),
+
+  /**
+   * How an organization's Vapi voice calls are set up, beside its `vapi`
+   * plugin row (the keys). One row per organization, deleted on disconnect.
+   */
+  vapiSettings: defineTable({
+    organizationId: v.id("organizations"),
+    /** `managed`: Parley creates and updates the assistant; `existing`: one of the organization's own. */
+    assistantMode: v.optional(vVapiAssistantMode),
+    assistantId: v.optional(v.string()),
+    assistantName: v.optional(v.string()),
+    /** The managed assistant's voice, first message (default: the widget greeting) and language. */
+    voice: v.optional(vVapiVoice),
+    firstMessage: v.optional(v.string()),
+    language: v.optional(v.string()),
+    /** The Vapi phone number shown to visitors. */
+    phoneNumberId: v.optional(v.string()),
+    phoneNumber: v.optional(v.string()),
+    /** The Vapi credential (bearer) Vapi authenticates to Parley's routes with. */
+    credentialId: v.optional(v.string()),
+    /** SHA-256 of that credential's token; the token itself is only ever sent to Vapi. */
+    serverSecretHash: v.optional(v.string()),
+    updatedAt: v.number(),
+  })
+    .index("by_organization_id", ["organizationId"])
+    .index("by_server_secret_hash", ["serverSecretHash"]),
+
+  /** A Vapi call, linked to the visitor's voice conversation (`public/voice.attachCall`). */
+  voiceCalls: defineTable({
+    organizationId: v.id("organizations"),
+    conversationId: v.id("conversations"),
+    /** Vapi's call id. */
+    callId: v.string(),
+    status: vVoiceCallStatus,
+    endedReason: v.optional(v.string()),
+    summary: v.optional(v.string()),
+    durationSeconds: v.optional(v.number()),
+    cost: v.optional(v.number()),
+    recordingUrl: v.optional(v.string()),
+    endedAt: v.optional(v.number()),
+    /** Whole minutes counted in usage for this call (counted once, at its end-of-call report). */
+    billedMinutes: v.optional(v.number()),
+  })
+    .index("by_call_id", ["callId"])
+    .index("by_conversation_id", ["conversationId"])
+    .index("by_organization_id", ["organizationId"]),
 
   /**
    * A visitor's session in the widget. The credential is a random token the

@@ -38,11 +38,14 @@ import type * as lib_plans from "../lib/plans.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_relevance from "../lib/relevance.js";
 import type * as lib_retrieval from "../lib/retrieval.js";
+import type * as lib_secrets from "../lib/secrets.js";
 import type * as lib_sessions from "../lib/sessions.js";
 import type * as lib_tokens from "../lib/tokens.js";
 import type * as lib_typing from "../lib/typing.js";
 import type * as lib_usage from "../lib/usage.js";
 import type * as lib_validators from "../lib/validators.js";
+import type * as lib_vapiApi from "../lib/vapiApi.js";
+import type * as lib_voice from "../lib/voice.js";
 import type * as lib_widgetDefaults from "../lib/widgetDefaults.js";
 import type * as private_billing from "../private/billing.js";
 import type * as private_cannedResponses from "../private/cannedResponses.js";
@@ -56,11 +59,13 @@ import type * as private_onboarding from "../private/onboarding.js";
 import type * as private_organizations from "../private/organizations.js";
 import type * as private_suggestions from "../private/suggestions.js";
 import type * as private_typing from "../private/typing.js";
+import type * as private_vapi from "../private/vapi.js";
 import type * as private_widgetSettings from "../private/widgetSettings.js";
 import type * as public_contactSessions from "../public/contactSessions.js";
 import type * as public_conversations from "../public/conversations.js";
 import type * as public_messages from "../public/messages.js";
 import type * as public_typing from "../public/typing.js";
+import type * as public_voice from "../public/voice.js";
 import type * as public_widgetSettings from "../public/widgetSettings.js";
 import type * as system_agent from "../system/agent.js";
 import type * as system_billing from "../system/billing.js";
@@ -76,6 +81,7 @@ import type * as system_organizations from "../system/organizations.js";
 import type * as system_storage from "../system/storage.js";
 import type * as system_suggestions from "../system/suggestions.js";
 import type * as system_typing from "../system/typing.js";
+import type * as system_vapi from "../system/vapi.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -111,11 +117,14 @@ declare const fullApi: ApiFromModules<{
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/relevance": typeof lib_relevance;
   "lib/retrieval": typeof lib_retrieval;
+  "lib/secrets": typeof lib_secrets;
   "lib/sessions": typeof lib_sessions;
   "lib/tokens": typeof lib_tokens;
   "lib/typing": typeof lib_typing;
   "lib/usage": typeof lib_usage;
   "lib/validators": typeof lib_validators;
+  "lib/vapiApi": typeof lib_vapiApi;
+  "lib/voice": typeof lib_voice;
   "lib/widgetDefaults": typeof lib_widgetDefaults;
   "private/billing": typeof private_billing;
   "private/cannedResponses": typeof private_cannedResponses;
@@ -129,11 +138,13 @@ declare const fullApi: ApiFromModules<{
   "private/organizations": typeof private_organizations;
   "private/suggestions": typeof private_suggestions;
   "private/typing": typeof private_typing;
+  "private/vapi": typeof private_vapi;
   "private/widgetSettings": typeof private_widgetSettings;
   "public/contactSessions": typeof public_contactSessions;
   "public/conversations": typeof public_conversations;
   "public/messages": typeof public_messages;
   "public/typing": typeof public_typing;
+  "public/voice": typeof public_voice;
   "public/widgetSettings": typeof public_widgetSettings;
   "system/agent": typeof system_agent;
   "system/billing": typeof system_billing;
@@ -149,6 +160,7 @@ declare const fullApi: ApiFromModules<{
   "system/storage": typeof system_storage;
   "system/suggestions": typeof system_suggestions;
   "system/typing": typeof system_typing;
+  "system/vapi": typeof system_vapi;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

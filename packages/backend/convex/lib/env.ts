@@ -126,6 +126,22 @@ export const env = {
   pastDueGraceDays: () => wholeDays("PARLEY_PAST_DUE_GRACE_DAYS", 7),
   /** Days a deleted organization's data is kept before it is purged (default 30). */
   deletedOrganizationRetentionDays: () => wholeDays("PARLEY_DELETED_ORG_RETENTION_DAYS", 30),
-  /** Key for encrypting plugin secrets at rest (32 bytes, base64). */
+  /** Key for encrypting plugin secrets at rest (32 bytes, base64); `lib/secrets.ts`. */
   secretsKey: () => required("PARLEY_SECRETS_KEY", "encrypts plugin secrets at rest"),
+  /**
+   * Earlier values of PARLEY_SECRETS_KEY, still accepted for decryption after
+   * a rotation: base64 keys separated by commas or whitespace.
+   */
+  previousSecretsKeys: () =>
+    (optional("PARLEY_SECRETS_KEYS_PREVIOUS") ?? "").split(/[\s,]+/).filter((key) => key !== ""),
+  /** Vapi's REST API, default https://api.vapi.ai (tests point it at a loopback server). */
+  vapiApiUrl: () => (optional("VAPI_API_URL") ?? "https://api.vapi.ai").replace(/\/+$/, ""),
+  /**
+   * Where Vapi reaches this deployment's HTTP actions (the custom-LLM and
+   * server-message routes of a managed assistant): PARLEY_PUBLIC_SITE_URL,
+   * else Convex's own CONVEX_SITE_URL. Null when neither is set.
+   */
+  publicSiteUrl: () =>
+    (optional("PARLEY_PUBLIC_SITE_URL") ?? optional("CONVEX_SITE_URL"))?.replace(/\/+$/, "") ??
+    null,
 };

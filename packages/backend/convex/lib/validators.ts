@@ -36,6 +36,24 @@ export type PreChatFields = Infer<typeof vPreChatFields>;
 export const vPluginService = v.union(v.literal("vapi"), v.literal("openai"));
 export type PluginService = Infer<typeof vPluginService>;
 
+/** Parley creates and updates the organization's Vapi assistant, or uses one of its own. */
+export const vVapiAssistantMode = v.union(v.literal("managed"), v.literal("existing"));
+export type VapiAssistantMode = Infer<typeof vVapiAssistantMode>;
+
+/** A voice of one of Vapi's voice providers, e.g. `{ provider: "vapi", voiceId: "Elliot" }`. */
+export const vVapiVoice = v.object({ provider: v.string(), voiceId: v.string() });
+export type VapiVoice = Infer<typeof vVapiVoice>;
+
+/** A call's status in Vapi's order; `lib/voice.ts` never lets it go backwards. */
+export const vVoiceCallStatus = v.union(
+  v.literal("queued"),
+  v.literal("ringing"),
+  v.literal("in-progress"),
+  v.literal("forwarding"),
+  v.literal("ended"),
+);
+export type VoiceCallStatus = Infer<typeof vVoiceCallStatus>;
+
 /** What the widget learns about the visitor's browser; every field is optional and bounded. */
 export const vSessionMetadata = v.object({
   userAgent: v.optional(v.string()),
@@ -185,4 +203,7 @@ export const LIMITS = {
   cannedTitle: 80,
   cannedShortcut: 40,
   csatComment: 1_000,
+  /** A Vapi API key (a UUID today) or a Vapi id (call, assistant, phone number). */
+  vapiKey: 200,
+  vapiId: 100,
 } as const;

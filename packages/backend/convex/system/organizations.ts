@@ -90,6 +90,8 @@ const STEPS: Step[] = [
       ["cannedResponses", "by_organization_id_and_shortcut"],
       ["notifications", "by_organization_id"],
       ["plugins", "by_organization_id_and_service"],
+      ["vapiSettings", "by_organization_id"],
+      ["voiceCalls", "by_organization_id"],
       ["memberships", "by_organization_id_and_user_id"],
       ["membershipRemovals", "by_organization_id_and_user_external_id"],
       ["subscriptions", "by_organization_id"],
