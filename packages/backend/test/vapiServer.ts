@@ -17,6 +17,11 @@
  * 429) to test how errors are shown. CORS is open, as Vapi's is, so a
  * browser page can call it. Every request is recorded.
  *
+ * Test control (not Vapi's API): `POST /__test/behaviour` with a JSON body
+ * `{ failure?, concurrencyLimitReached? }` changes `behaviour`, for browser
+ * tests that run in another process than the server (packages/e2e starts it
+ * in its global setup).
+ *
  * Used by backend tests (`VAPI_API_URL` stubbed to `url`) and by browser
  * journeys in packages/e2e (the stack's backend and the widget's
  * `new Vapi(publicKey, apiBaseUrl)` pointed at it).
@@ -240,6 +245,10 @@ export async function startVapiServer(options: VapiServerOptions = {}) {
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
       } catch {
         return vapiError(res, 400, "Unexpected token in JSON", "Bad Request");
+      }
+      if (req.method === "POST" && path === "/__test/behaviour") {
+        Object.assign(behaviour, body ?? {});
+        return send(res, 200, behaviour);
       }
       requests.push({
         method: req.method ?? "",

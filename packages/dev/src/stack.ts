@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -40,6 +40,11 @@ export type StackOptions = {
    * `apps/widget/.next-e2e`, since it bakes in this stack's URLs.
    */
   productionWidget?: boolean;
+  /**
+   * Extra deployment variables for the local backend, e.g. `VAPI_API_URL`
+   * pointing at a loopback Vapi server in browser tests.
+   */
+  backendEnv?: Record<string, string>;
 };
 
 export type Stack = {
@@ -57,6 +62,26 @@ export async function freePort(): Promise<number> {
   if (typeof address !== "object" || address === null)
     throw new Error("could not find a free port");
   return address.port;
+}
+
+/**
+ * The key that encrypts plugin secrets (`PARLEY_SECRETS_KEY`, 32 bytes base64)
+ * for a local stack: the environment's if set, else one generated once and
+ * kept in the data directory, so secrets stored by an earlier run still decrypt.
+ */
+async function localSecretsKey(dataDir: string): Promise<string> {
+  const fromEnv = process.env.PARLEY_SECRETS_KEY?.trim();
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, "secrets.key");
+  try {
+    const stored = (await readFile(file, "utf8")).trim();
+    if (stored) return stored;
+  } catch {
+    // First run: generate below.
+  }
+  const key = randomBytes(32).toString("base64");
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -116,6 +141,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           PARLEY_LOCAL_AUTH_ISSUER: issuer,
           PARLEY_LOCAL_AUTH_JWKS_URL: `${issuer}/jwks`,
           CLERK_WEBHOOK_SIGNING_SECRET: clerkWebhookSecret,
+          PARLEY_SECRETS_KEY: await localSecretsKey(dataDir),
+          // What Convex sets on a real deployment: where its HTTP actions are served
+          // (a managed Vapi assistant is pointed at them).
+          CONVEX_SITE_URL: urls.site,
+          ...options.backendEnv,
         },
         log,
       },

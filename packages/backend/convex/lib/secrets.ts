@@ -43,7 +43,7 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-type Key = { id: string; key: CryptoKey };
+type Key = { id: string; key: Awaited<ReturnType<typeof crypto.subtle.importKey>> };
 
 /** Parse and import one configured key; `name` only words the error. */
 async function importKey(encoded: string, name: string): Promise<Key> {
