@@ -88,38 +88,53 @@ function watchCallRequests(page: Page) {
   return calls;
 }
 
-beforeAll(async () => {
-  await simulatePlan("pro");
-  // The plan change is applied by the webhook's mutation; switching voice on follows it.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await callAsMember("admin", "mutation", "private/widgetSettings:update", {
-        voiceEnabled: true,
-      });
-      break;
-    } catch (error) {
-      if (attempt === 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+/**
+ * The admin's choice on the Voice page: the account's existing assistant, and
+ * the number shown to visitors. vapi-backend has no private function for it
+ * yet (only connect/get/disconnect), and `public/voice.config` answers "vapi"
+ * only once an assistant is chosen: until that function exists this journey
+ * is skipped. Wire it here (one call) and drop the `.skip`.
+ */
+function useVapiAssistantAndNumber(): Promise<void> {
+  return Promise.reject(
+    new Error("private/vapi has no function to choose the assistant and phone number yet"),
+  );
+}
+
+describe.skip("a visitor calls through Vapi (skipped: no private function picks the assistant yet)", () => {
+  beforeAll(async () => {
+    await simulatePlan("pro");
+    // The plan change is applied by the webhook's mutation; switching voice on follows it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await callAsMember("admin", "mutation", "private/widgetSettings:update", {
+          voiceEnabled: true,
+        });
+        break;
+      } catch (error) {
+        if (attempt === 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     }
-  }
-  await callAsMember("admin", "action", "private/vapi:connect", {
-    publicKey: stack.vapi.publicKey,
-    privateKey: stack.vapi.privateKey,
+    await callAsMember("admin", "action", "private/vapi:connect", {
+      publicKey: stack.vapi.publicKey,
+      privateKey: stack.vapi.privateKey,
+    });
+    await useVapiAssistantAndNumber();
   });
-  await useVapiAssistantAndNumber();
-});
 
-afterEach(async () => {
-  await vapiBehaviour({ failure: null, concurrencyLimitReached: false });
-});
+  afterEach(async () => {
+    await vapiBehaviour({ failure: null, concurrencyLimitReached: false });
+  });
 
-afterAll(async () => {
-  await callAsMember("admin", "mutation", "private/vapi:disconnect", {});
-  await callAsMember("admin", "mutation", "private/widgetSettings:update", { voiceEnabled: false });
-  await simulatePlan("free");
-});
+  afterAll(async () => {
+    await callAsMember("admin", "mutation", "private/vapi:disconnect", {});
+    await callAsMember("admin", "mutation", "private/widgetSettings:update", {
+      voiceEnabled: false,
+    });
+    await simulatePlan("free");
+  });
 
-describe("a visitor calls through Vapi", () => {
   test("the Vapi SDK loads only on Start call; Vapi's concurrency limit shows 'all lines busy' and the way back to chat", async () => {
     const page = await newPage();
     const scripts = watchScripts(page);
@@ -139,10 +154,12 @@ describe("a visitor calls through Vapi", () => {
     expect((await scripts.withSdk(before)).length).toBeGreaterThan(0);
     expect(calls).toHaveLength(1);
     expect(await calls[0]!.headerValue("authorization")).toBe(`Bearer ${stack.vapi.publicKey}`);
-    expect(calls[0]!.postDataJSON()).toMatchObject({
-      assistantId: expect.any(String),
-      assistantOverrides: { metadata: { parleyConversationId: expect.any(String) } },
-    });
+    const body = calls[0]!.postDataJSON() as {
+      assistantId?: unknown;
+      assistantOverrides?: { metadata?: { parleyConversationId?: unknown } };
+    };
+    expect(typeof body.assistantId).toBe("string");
+    expect(typeof body.assistantOverrides?.metadata?.parleyConversationId).toBe("string");
 
     await widget.getByRole("button", { name: "Continue in chat", exact: true }).click();
     await widget.getByRole("textbox", { name: "Message" }).waitFor();
