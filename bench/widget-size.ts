@@ -19,13 +19,17 @@
  * Self-checks (the script fails rather than print a wrong figure): the chat
  * screen is in the page's scripts, the Markdown chunk is found, and the
  * prerendered page loads no script or stylesheet the figure leaves out. Voice
- * code found in anything counted is reported.
+ * code found in anything counted is reported, and the voice chunks themselves
+ * must be found in the build (our voice screen, and the Vapi SDK with Daily),
+ * so "none" means the markers were looked for where they are, not that they
+ * match nothing. Those chunks are listed with their sizes: what a visitor
+ * downloads on opening the voice screen and on pressing "Start call".
  *
  *   pnpm --filter @parley/bench widget-size              build, then measure
  *   pnpm --filter @parley/bench widget-size --no-build   measure the existing build
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -42,8 +46,12 @@ const GOAL_KB = 130;
 const CHAT_MARKER = "Talk to a human";
 /** The Markdown renderer's display name (apps/widget/src/modules/chat/markdown.tsx). */
 const MARKDOWN_MARKER = "ChatMarkdown";
-/** Text that only voice code contains: our voice screen and the Vapi/Daily SDKs. */
-const VOICE_MARKERS = ["Voice calls are coming soon", "@vapi-ai", "daily-js", "api.vapi.ai"];
+/** Text that only our voice screen contains (apps/widget/src/modules/voice/call-state.ts). */
+const VOICE_SCREEN_MARKER = "All lines are busy right now";
+/** Text that only the Vapi web SDK (its REST client's default URL) and Daily contain. */
+const VAPI_MARKER = "https://api.vapi.ai";
+const DAILY_MARKER = "daily-js";
+const VOICE_MARKERS = [VOICE_SCREEN_MARKER, VAPI_MARKER, DAILY_MARKER];
 
 function fail(message: string): never {
   console.error(message);
@@ -178,6 +186,33 @@ console.log(
 );
 console.log(
   voice.length === 0
-    ? "voice code in the first load: none"
+    ? "voice code in the first load: 0 B (none of its markers in any file counted)"
     : `voice code in the first load: FOUND (${voice.join(", ")})`,
 );
+
+// Where the voice code is instead: chunks fetched only on demand.
+const chunkDir = path.join("static", "chunks");
+const allChunks = readdirSync(path.join(nextDir, chunkDir), { recursive: true })
+  .map(String)
+  .filter((file) => file.endsWith(".js"))
+  .map((file) => path.join(chunkDir, file));
+const chunksWith = (marker: string) =>
+  allChunks.filter((file) => read(file).toString("utf8").includes(marker));
+const onDemand: [string, string[]][] = [
+  ["voice screen (opening it)", chunksWith(VOICE_SCREEN_MARKER)],
+  [
+    "Vapi web SDK + Daily (pressing Start call)",
+    [...new Set([...chunksWith(VAPI_MARKER), ...chunksWith(DAILY_MARKER)])],
+  ],
+];
+for (const [label, files] of onDemand) {
+  if (files.length === 0) {
+    fail(`No chunk of the build holds the ${label}: the voice markers are stale, fix them.`);
+  }
+  const inFirstLoad = files.filter((file) => counted.has(file) || markdown.includes(file));
+  if (inFirstLoad.length > 0) fail(`The ${label} is in the first load: ${inFirstLoad.join(", ")}`);
+  const sum = files.reduce((acc, file) => acc + gz(file), 0);
+  console.log(`on demand, ${label}: ${kb(sum)} gzipped in ${files.length} file(s)`);
+  for (const file of files) console.log(`  ${kb(gz(file)).padStart(9)}  ${file}`);
+}
+if (voice.length > 0) process.exitCode = 1;

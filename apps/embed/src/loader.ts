@@ -148,6 +148,9 @@ function render(current: Instance): void {
     frame = current.frame = document.createElement("iframe");
     frame.src = current.src;
     frame.title = "Parley chat";
+    // Cross-origin frames get neither by default: voice calls need the microphone, the
+    // contact screen's copy button the clipboard.
+    frame.allow = "microphone; clipboard-write";
     launcher.before(frame);
   }
   if (frame) {

@@ -348,7 +348,10 @@ const cases: Record<
   "private/knowledgeGaps:resolve": {
     as: "admin",
     wrongType: () => ({ gapIds: [], resolution: "deleted" }),
-    oversized: ({ gapId }) => ({ gapIds: Array.from({ length: 51 }, () => gapId), resolution: "dismissed" }),
+    oversized: ({ gapId }) => ({
+      gapIds: Array.from({ length: 51 }, () => gapId),
+      resolution: "dismissed",
+    }),
   },
   "private/playground:ask": {
     as: "admin",

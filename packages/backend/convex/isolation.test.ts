@@ -265,7 +265,6 @@ const cases: Record<string, Case> = {
     },
   },
 
-
   "public/contactSessions:validate": {
     access: "anonymous",
     args: (w) => ({ organizationId: "org_a", sessionToken: w.visitorA }),
@@ -970,9 +969,9 @@ const cases: Record<string, Case> = {
     otherOrganization: async ({ t }) => {
       await asOperator(t, "org_a").mutation(api.private.playground.ask, { question: "Refunds?" });
       await t.finishAllScheduledFunctions(() => {});
-      expect(
-        (await asOperator(t, "org_b").query(api.private.playground.list, page)).page,
-      ).toEqual([]);
+      expect((await asOperator(t, "org_b").query(api.private.playground.list, page)).page).toEqual(
+        [],
+      );
     },
   },
 

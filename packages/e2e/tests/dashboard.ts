@@ -63,7 +63,7 @@ async function memberToken(member: DemoMember): Promise<string> {
 /** Call a private backend function as `member`, as the dashboard would. */
 export async function callAsMember(
   member: DemoMember,
-  kind: "query" | "mutation",
+  kind: "query" | "mutation" | "action",
   path: string,
   args: Record<string, unknown>,
 ): Promise<unknown> {

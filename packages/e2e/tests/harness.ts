@@ -6,7 +6,16 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function launchBrowser() {
+/**
+ * A fake microphone that the page may use without asking: Chromium's fake
+ * capture device plays a beep tone, and its fake UI grants the permission.
+ */
+export const FAKE_MICROPHONE = [
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+];
+
+export async function launchBrowser(extraArgs: string[] = []) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get update && apt-get install -y chromium\` (npm test does this when it can).`,
@@ -24,6 +33,7 @@ export async function launchBrowser() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
@@ -32,10 +42,10 @@ export async function launchBrowser() {
  * One browser for the calling test file: launched before its tests, closed
  * after. Returns a getter, since the browser exists only once `beforeAll` ran.
  */
-export function useBrowser(): () => Browser {
+export function useBrowser(extraArgs: string[] = []): () => Browser {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(extraArgs);
   });
   afterAll(async () => {
     await browser?.close();
@@ -48,10 +58,11 @@ export function useBrowser(): () => Browser {
 
 /**
  * Fresh pages for the calling test file, each in its own browser context
- * (its own storage: another person), closed after each test.
+ * (its own storage: another person), closed after each test. `extraArgs`
+ * are added to Chromium's command line (e.g. `FAKE_MICROPHONE`).
  */
-export function usePages(): () => Promise<Page> {
-  const browser = useBrowser();
+export function usePages(extraArgs: string[] = []): () => Promise<Page> {
+  const browser = useBrowser(extraArgs);
   const contexts: BrowserContext[] = [];
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));

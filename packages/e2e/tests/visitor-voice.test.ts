@@ -3,21 +3,29 @@
  * Vapi keys). Chromium here cannot recognise speech (no network service), so
  * the test page provides the browser service, as a microphone driver would:
  * a scripted `SpeechRecognition` that "hears" what the test says, and an
- * observed `speechSynthesis.speak`. Parley's own code runs unchanged.
+ * observed `speechSynthesis.speak`. The microphone is Chromium's fake capture
+ * device (a beep tone), which the level meter reads through Web Audio. Parley's
+ * own code runs unchanged.
  */
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 
 import { callAsMember, simulatePlan } from "./dashboard";
-import { usePages } from "./harness";
+import { FAKE_MICROPHONE, usePages } from "./harness";
 
 const stack = inject("stack");
 const QUESTION = "How long does international delivery take?";
-const newPage = usePages();
+const newPage = usePages(FAKE_MICROPHONE);
 
 /** The browser speech services the page provides (an init script: it runs in the widget's frame too). */
-function provideSpeech(options: { recognitionError?: string }) {
+function provideSpeech(options: { recognitionError?: string; noRecognition?: boolean }) {
   const scope = window as unknown as Record<string, unknown>;
+  if (options.noRecognition) {
+    // A browser without speech recognition (e.g. Firefox).
+    scope.SpeechRecognition = undefined;
+    scope.webkitSpeechRecognition = undefined;
+    return;
+  }
   scope.__spoken = [] as string[];
   speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
     (scope.__spoken as string[]).push(utterance.text);
@@ -55,7 +63,10 @@ function provideSpeech(options: { recognitionError?: string }) {
   };
 }
 
-async function openVoice(page: Page, options: { recognitionError?: string }) {
+async function openVoice(
+  page: Page,
+  options: { recognitionError?: string; noRecognition?: boolean },
+) {
   await page.context().addInitScript(provideSpeech, options);
   await page.goto(stack.urls.demo);
   await page.getByRole("button", { name: "Open chat" }).click();
@@ -121,12 +132,50 @@ describe("a visitor talks to the agent with the browser's speech", () => {
     // After the call, the visitor lands on its transcript.
     await widget.getByRole("textbox", { name: "Message" }).waitFor();
     await widget.locator('[data-role="visitor"]', { hasText: QUESTION }).waitFor();
+    // In the visitor's conversation list, the call is marked as one.
+    await widget.getByRole("button", { name: "Back", exact: true }).click();
+    await widget.getByRole("button", { name: "Your conversations", exact: true }).click();
+    await widget
+      .getByRole("list", { name: "Your conversations" })
+      .getByRole("listitem")
+      .first()
+      .getByText(/^Voice call ·/)
+      .waitFor();
 
     const inbox = (await callAsMember("operator", "query", "private/conversations:list", {
       paginationOpts: { numItems: 10, cursor: null },
       channel: "voice",
     })) as { page: { channel: string; contact: { name?: string } }[] };
     expect(inbox.page[0]).toMatchObject({ channel: "voice", contact: { name: "Violet Voice" } });
+  });
+
+  test("the level meter follows the microphone while listening", async () => {
+    const page = await newPage();
+    const { widget } = await openVoice(page, {});
+    await widget.getByRole("button", { name: "Start call", exact: true }).click();
+    await widget.locator('[data-testid="call-state"][data-state="listening"]').waitFor();
+    const meter = widget.getByRole("meter", { name: "Your microphone" });
+    // Chromium's fake microphone beeps: the meter rises above silence with it.
+    await expect
+      .poll(async () => Number(await meter.getAttribute("aria-valuenow")))
+      .toBeGreaterThan(0);
+    // Muted, the microphone is not listened to and the meter goes away.
+    await widget.getByRole("button", { name: "Mute", exact: true }).click();
+    await widget.locator('[data-testid="call-state"][data-state="muted"]').waitFor();
+    expect(await meter.count()).toBe(0);
+    await widget.getByRole("button", { name: "Unmute", exact: true }).click();
+    await expect
+      .poll(async () => Number(await meter.getAttribute("aria-valuenow")))
+      .toBeGreaterThan(0);
+  });
+
+  test("a browser without speech recognition says so and offers the chat", async () => {
+    const page = await newPage();
+    const { widget } = await openVoice(page, { noRecognition: true });
+    await widget.getByText("Voice isn't available in this browser").waitFor();
+    expect(await widget.getByRole("button", { name: "Start call", exact: true }).count()).toBe(0);
+    await widget.getByRole("button", { name: "Chat instead", exact: true }).click();
+    await widget.getByRole("button", { name: "Start a new chat", exact: true }).waitFor();
   });
 
   test("a denied microphone says so and offers the chat", async () => {

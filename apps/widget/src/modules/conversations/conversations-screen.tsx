@@ -54,7 +54,10 @@ export function ConversationsScreen({
               className="flex w-full flex-col gap-1 px-4 py-3 text-left hover:bg-muted focus-visible:bg-muted focus-visible:outline-none"
             >
               <span className="flex items-center justify-between gap-2 text-xs text-muted-foreground">
-                <span>{timeFormat.format(conversation.lastMessageAt)}</span>
+                <span>
+                  {conversation.channel === "voice" ? "Voice call · " : ""}
+                  {timeFormat.format(conversation.lastMessageAt)}
+                </span>
                 <span
                   className={
                     conversation.status === "resolved"

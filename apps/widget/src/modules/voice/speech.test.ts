@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 
-import { describeRecognitionError, nextSpeech, speakable } from "./speech";
+import { nextSpeech, recognitionError, speakable } from "./speech";
 
 describe("browser speech helpers", () => {
   test("a streaming answer is spoken sentence by sentence, the rest once complete", () => {
@@ -22,7 +22,10 @@ describe("browser speech helpers", () => {
   });
 
   test("a denied microphone is explained; silence is not an error", () => {
-    expect(describeRecognitionError("not-allowed")).toMatch(/Microphone access was denied/);
-    expect(describeRecognitionError("no-speech")).toBeNull();
+    expect(recognitionError("not-allowed")).toEqual({ kind: "microphone-denied" });
+    expect(recognitionError("audio-capture")).toEqual({ kind: "microphone-missing" });
+    expect(recognitionError("network")?.message).toMatch(/needs a network connection/);
+    expect(recognitionError("no-speech")).toBeNull();
+    expect(recognitionError("aborted")).toBeNull();
   });
 });

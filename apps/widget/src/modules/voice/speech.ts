@@ -4,6 +4,7 @@
  * `speechSynthesis` speaks the agent's answers. Only the few members Parley
  * uses are typed here; browsers without recognition get `null`.
  */
+import type { CallError } from "./call-state";
 
 export type RecognitionResult = { isFinal: boolean; 0: { transcript: string } };
 
@@ -32,18 +33,25 @@ export function speechRecognition(): RecognitionConstructor | null {
   return scope.SpeechRecognition ?? scope.webkitSpeechRecognition ?? null;
 }
 
-/** What a recognition error means for the visitor, or null when the call just goes on. */
-export function describeRecognitionError(error: string): string | null {
+/** What a recognition error means for the call, or null when the call just goes on. */
+export function recognitionError(error: string): CallError | null {
   switch (error) {
     case "not-allowed":
     case "service-not-allowed":
-      return "Microphone access was denied. Allow the microphone for this site to talk, or chat instead.";
+      return { kind: "microphone-denied" };
     case "audio-capture":
-      return "No microphone was found. Plug one in to talk, or chat instead.";
+      return { kind: "microphone-missing" };
     case "network":
-      return "Your browser's speech recognition needs a network connection right now. Please chat instead.";
+      return {
+        kind: "network",
+        message:
+          "Your browser's speech recognition needs a network connection right now. Please chat instead.",
+      };
     case "language-not-supported":
-      return "Your browser cannot recognise speech in this language. Please chat instead.";
+      return {
+        kind: "unknown",
+        message: "Your browser cannot recognise speech in this language. Please chat instead.",
+      };
     default:
       return null; // no-speech, aborted: keep listening
   }
