@@ -93,10 +93,9 @@ describe("embedding knowledge sources", () => {
       title: "Field testing",
       text,
     });
-    expect(await source(t, sourceId)).toMatchObject({
-      status: "embedding",
-      progress: { done: 0, total: expect.any(Number) },
-    });
+    const queued = await source(t, sourceId);
+    expect(queued).toMatchObject({ status: "embedding", progress: { done: 0 } });
+    expect(queued?.progress?.total).toBeGreaterThan(0);
     await t.finishAllScheduledFunctions(() => {});
 
     const chunks = await chunksOf(t, sourceId);
