@@ -4,6 +4,8 @@ import { paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 
 import { internal } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
+import type { QueryCtx } from "../_generated/server";
 import { audit } from "../lib/audit";
 import { env } from "../lib/env";
 import { appError } from "../lib/errors";
@@ -241,6 +243,18 @@ export const addUrl = orgMutation({
   },
 });
 
+/** The organization's source `sourceId`, or NOT_FOUND. */
+async function ownSource(
+  ctx: QueryCtx & { organizationId: Id<"organizations"> },
+  sourceId: Id<"knowledgeSources">,
+) {
+  const source = await ctx.db.get("knowledgeSources", sourceId);
+  if (!source || source.organizationId !== ctx.organizationId) {
+    throw appError("NOT_FOUND", "This source does not exist.");
+  }
+  return source;
+}
+
 /**
  * Read a file again, or crawl a page or sitemap again. Its current passages
  * stay searchable until the new ones replace them. Admins only.
@@ -250,10 +264,7 @@ export const reindex = orgMutation({
   args: { sourceId: v.id("knowledgeSources") },
   returns: v.null(),
   handler: async (ctx, args) => {
-    const source = await ctx.db.get("knowledgeSources", args.sourceId);
-    if (!source || source.organizationId !== ctx.organizationId) {
-      throw appError("NOT_FOUND", "This source does not exist.");
-    }
+    const source = await ownSource(ctx, args.sourceId);
     if (source.kind === "text") {
       throw appError("INVALID_INPUT", "An article is indexed when it is saved; edit it instead.");
     }
@@ -278,10 +289,7 @@ export const remove = orgMutation({
   args: { sourceId: v.id("knowledgeSources") },
   returns: v.null(),
   handler: async (ctx, args) => {
-    const source = await ctx.db.get("knowledgeSources", args.sourceId);
-    if (!source || source.organizationId !== ctx.organizationId) {
-      throw appError("NOT_FOUND", "This source does not exist.");
-    }
+    const source = await ownSource(ctx, args.sourceId);
     // A sitemap's pages are capped by the plan (a few hundred at most).
     const pages = await ctx.db
       .query("knowledgeSources")
