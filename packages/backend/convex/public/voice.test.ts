@@ -54,6 +54,8 @@ describe("public/voice.config", () => {
   });
 
   test("the default API base is Vapi's cloud", async () => {
+    // The test config points VAPI_API_URL at a closed port; unset, it is Vapi's cloud.
+    vi.stubEnv("VAPI_API_URL", undefined);
     const t = setup();
     await createOrganization(t, "org_a");
     await enableVoice(t, "org_a");
