@@ -1347,6 +1347,28 @@ describe("tenant isolation", () => {
         await spec.otherOrganization(await twoOrganizations());
       });
 
+      test("A's own callers never receive A's Vapi private key", async () => {
+        // Issue 10: the private key is stored (encrypted) and used only by system/ code.
+        useSecretsKey();
+        const w = await twoOrganizations();
+        const privateKey = "sk-private-key-of-a-never-returned";
+        await enableVoice(w.t, "org_a");
+        await seedVapi(w.t, "org_a", {
+          publicKey: "public-key-of-a",
+          privateKey,
+          assistantId: "assistant-of-a",
+          phoneNumber: { id: "pn_a", number: "+14155550100" },
+        });
+        const caller = spec.access === "member" ? asAdmin(w.t, "org_a") : w.t;
+        let seen: unknown;
+        try {
+          seen = await callFunction(caller, kind, name, spec.args(w));
+        } catch (error) {
+          seen = { error: String(error), data: (error as { data?: unknown }).data };
+        }
+        expect(JSON.stringify(seen ?? null)).not.toContain(privateKey);
+      });
+
       if (spec.access === "anonymous") return; // anyone may call it: the case above is its signed-out case
 
       test("a signed-out caller gets nothing and changes nothing", async () => {
